@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* Collective symmetric allocation over the deterministic heap allocator. */
+#include <errno.h>
+#include <string.h>
+
+#include "zc_core.h"
+
+static int sym_alloc(size_t alignment, size_t size, bool zero, void **ptr_p)
+{
+	uint64_t off;
+	int rc;
+
+	ZC_CHECK_INIT();
+	rc = zc_heap_alloc(&zc_ctx->alloc, size, alignment, &off);
+	if (rc) {
+		*ptr_p = NULL;
+		/* Every rank fails alike (same heap, same calls): no one is
+		 * left waiting in the barrier. */
+		return rc;
+	}
+	if (zero)
+		memset(zc_ctx->heap + off, 0, size);
+	/* Nobody may touch the new object at a peer before the peer has it
+	 * (and has zeroed it). */
+	rc = zc_core_barrier();
+	if (rc) {
+		zc_heap_free(&zc_ctx->alloc, off);
+		*ptr_p = NULL;
+		return rc;
+	}
+	*ptr_p = zc_ctx->heap + off;
+	return 0;
+}
+
+int zc_malloc(size_t size, void **ptr_p)
+{
+	return sym_alloc(64, size, false, ptr_p);
+}
+
+int zc_calloc(size_t count, size_t size, void **ptr_p)
+{
+	if (size && count > SIZE_MAX / size) {
+		zc_err("zc_calloc(%zu, %zu): size overflows", count, size);
+		*ptr_p = NULL;
+		return -EINVAL;
+	}
+	return sym_alloc(64, count * size, true, ptr_p);
+}
+
+int zc_align(size_t alignment, size_t size, void **ptr_p)
+{
+	if (alignment == 0 || (alignment & (alignment - 1))) {
+		zc_err("zc_align: alignment %zu is not a power of two",
+		       alignment);
+		*ptr_p = NULL;
+		return -EINVAL;
+	}
+	return sym_alloc(alignment, size, false, ptr_p);
+}
+
+int zc_free(void *ptr)
+{
+	uint64_t off;
+	int rc;
+
+	ZC_CHECK_INIT();
+	if (!ptr)
+		return 0;
+	if (!zc_addr_symmetric(ptr) ||
+	    !zc_heap_size_of(&zc_ctx->alloc,
+			     (uint64_t)((char *)ptr - zc_ctx->heap))) {
+		zc_err("zc_free(%p): not an allocation of the symmetric heap",
+		       ptr);
+		return -ZC_ENOTSYM;
+	}
+	off = (uint64_t)((char *)ptr - zc_ctx->heap);
+	if (off == (uint64_t)((char *)zc_ctx->sync - zc_ctx->heap))
+		return -ZC_ENOTSYM;
+	/* Peers may still be reading or writing it until they get here. */
+	rc = zc_core_barrier();
+	if (rc)
+		return rc;
+	return zc_heap_free(&zc_ctx->alloc, off);
+}
+
+int zc_heap_info(size_t *size_p, size_t *free_p)
+{
+	ZC_CHECK_INIT();
+	*size_p = zc_ctx->heap_size;
+	*free_p = zc_ctx->heap_size - zc_ctx->alloc.used;
+	return 0;
+}
+
+int zc_addr_symmetric(const void *addr)
+{
+	const char *p = addr;
+
+	return zc_ctx && p >= zc_ctx->heap &&
+	       p < zc_ctx->heap + zc_ctx->heap_size;
+}
+
+void *zc_ptr(const void *dest, int rank)
+{
+	char *base;
+
+	if (!zc_addr_symmetric(dest) || rank < 0 || rank >= zc_ctx->size)
+		return NULL;
+	base = zc_ctx->peers[rank].map;
+	return base ? base + ((const char *)dest - zc_ctx->heap) : NULL;
+}

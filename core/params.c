@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* Tunables: each declared once in a table; the same table drives parsing
+ * at init and the listing in zcomm_info. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "zc_core.h"
+
+struct zc_core_params zc_core_params;
+
+const struct zc_param zc_core_param_table[] = {
+	{ "ZC_HEAP_SIZE", ZC_PARAM_SIZE, "256M",
+	  "symmetric heap size per rank (K/M/G suffixes)",
+	  &zc_core_params.heap_size },
+	{ "ZC_TRANSPORTS", ZC_PARAM_STRING, "auto",
+	  "transports in order of preference, e.g. shm,tcp; auto: all built in",
+	  &zc_core_params.transports },
+	{ "ZC_LOG", ZC_PARAM_LOGLEVEL, "warn",
+	  "log level: error, warn, info, debug, trace",
+	  &zc_core_params.log_level },
+	{ "ZC_PEER_TIMEOUT", ZC_PARAM_TIME_MS, "5s",
+	  "time after which an unresponsive peer is declared dead",
+	  &zc_core_params.peer_timeout_ms },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+int zc_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0' || (shift && v > (SIZE_MAX >> shift)))
+		return -EINVAL;
+	*out = (size_t)(v << shift);
+	return 0;
+}
+
+static int parse_long(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 0);
+	return (errno || end == s || *end) ? -EINVAL : 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "1", "y", "yes", "on", "true" };
+	static const char *const no[] = { "0", "n", "no", "off", "false" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_time_ms(const char *s, long *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -EINVAL;
+	if (!strcmp(end, "s"))
+		v *= 1000;
+	else if (!strcmp(end, "us"))
+		v /= 1000;
+	else if (strcmp(end, "ms") && *end)
+		return -EINVAL;
+	*out = (long)v;
+	return 0;
+}
+
+static int parse_loglevel(const char *s, enum zc_log_level *out)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug",
+					     "trace" };
+
+	for (int i = 0; i < 5; i++) {
+		if (!strcasecmp(s, names[i])) {
+			*out = (enum zc_log_level)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int zc_param_load(const struct zc_param *p)
+{
+	const char *env = getenv(p->name);
+	const char *s = (env && *env) ? env : p->def;
+	int rc = -EINVAL;
+
+	switch (p->type) {
+	case ZC_PARAM_SIZE: rc = zc_parse_size(s, p->dst); break;
+	case ZC_PARAM_INT: rc = parse_long(s, p->dst); break;
+	case ZC_PARAM_BOOL: rc = parse_bool(s, p->dst); break;
+	case ZC_PARAM_STRING: *(const char **)p->dst = s; rc = 0; break;
+	case ZC_PARAM_TIME_MS: rc = parse_time_ms(s, p->dst); break;
+	case ZC_PARAM_LOGLEVEL: rc = parse_loglevel(s, p->dst); break;
+	}
+	if (rc) {
+		zc_err("invalid value '%s' for %s (%s; default %s)", s,
+		       p->name, p->help, p->def);
+		return -ZC_ECONFIG;
+	}
+	return 0;
+}
+
+int zc_params_load_all(void)
+{
+	int rc;
+
+	for (const struct zc_param *p = zc_core_param_table; p->name; p++) {
+		rc = zc_param_load(p);
+		if (rc)
+			return rc;
+	}
+	zc_log_level = zc_core_params.log_level;
+	for (int i = 0; zc_providers[i]; i++) {
+		const struct zc_param *p = zc_providers[i]->params;
+
+		for (; p && p->name; p++) {
+			rc = zc_param_load(p);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int zc_transports_parse(const char *list, int *order, int max, int *n_p)
+{
+	const char *s = list;
+	int n = 0;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		int found = -1;
+
+		for (int i = 0; zc_providers[i]; i++) {
+			if (strlen(zc_providers[i]->name) == len &&
+			    !strncmp(zc_providers[i]->name, s, len))
+				found = i;
+		}
+		if (len == 0 || found < 0) {
+			zc_err("ZC_TRANSPORTS='%s': unknown transport '%.*s'",
+			       list, (int)len, s);
+			return -ZC_ECONFIG;
+		}
+		if (n == max)
+			return -ZC_ECONFIG;
+		order[n++] = found;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	if (n == 0) {
+		zc_err("ZC_TRANSPORTS is empty");
+		return -ZC_ECONFIG;
+	}
+	*n_p = n;
+	return 0;
+}

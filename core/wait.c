@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* wait-until / test on a local symmetric integer, and the dtype table. */
+#include <errno.h>
+
+#include "zc_core.h"
+
+size_t zc_dtype_size(enum zc_dtype type)
+{
+	static const unsigned char sizes[ZC_DTYPE_LAST] = {
+		[ZC_INT8] = 1, [ZC_INT16] = 2, [ZC_INT32] = 4, [ZC_INT64] = 8,
+		[ZC_UINT8] = 1, [ZC_UINT16] = 2, [ZC_UINT32] = 4,
+		[ZC_UINT64] = 8, [ZC_FLOAT] = sizeof(float),
+		[ZC_DOUBLE] = sizeof(double),
+		[ZC_LONG_DOUBLE] = sizeof(long double),
+	};
+
+	return (unsigned)type < ZC_DTYPE_LAST ? sizes[type] : 0;
+}
+
+/* Loads that a concurrent remote store can change: atomic, acquire. */
+static inline int cond_holds(const void *ivar, enum zc_dtype type,
+			     enum zc_cmp cmp, int64_t value)
+{
+	int64_t s = 0;
+	uint64_t u = 0;
+	bool is_signed = type <= ZC_INT64;
+
+	switch (type) {
+	case ZC_INT8: s = __atomic_load_n((const int8_t *)ivar, __ATOMIC_ACQUIRE); break;
+	case ZC_INT16: s = __atomic_load_n((const int16_t *)ivar, __ATOMIC_ACQUIRE); break;
+	case ZC_INT32: s = __atomic_load_n((const int32_t *)ivar, __ATOMIC_ACQUIRE); break;
+	case ZC_INT64: s = __atomic_load_n((const int64_t *)ivar, __ATOMIC_ACQUIRE); break;
+	case ZC_UINT8: u = __atomic_load_n((const uint8_t *)ivar, __ATOMIC_ACQUIRE); break;
+	case ZC_UINT16: u = __atomic_load_n((const uint16_t *)ivar, __ATOMIC_ACQUIRE); break;
+	case ZC_UINT32: u = __atomic_load_n((const uint32_t *)ivar, __ATOMIC_ACQUIRE); break;
+	default: u = __atomic_load_n((const uint64_t *)ivar, __ATOMIC_ACQUIRE); break;
+	}
+	if (is_signed) {
+		switch (cmp) {
+		case ZC_CMP_EQ: return s == value;
+		case ZC_CMP_NE: return s != value;
+		case ZC_CMP_GT: return s > value;
+		case ZC_CMP_GE: return s >= value;
+		case ZC_CMP_LT: return s < value;
+		default: return s <= value;
+		}
+	}
+	switch (cmp) {
+	case ZC_CMP_EQ: return u == (uint64_t)value;
+	case ZC_CMP_NE: return u != (uint64_t)value;
+	case ZC_CMP_GT: return u > (uint64_t)value;
+	case ZC_CMP_GE: return u >= (uint64_t)value;
+	case ZC_CMP_LT: return u < (uint64_t)value;
+	default: return u <= (uint64_t)value;
+	}
+}
+
+static int wait_check(const void *ivar, enum zc_dtype type, enum zc_cmp cmp)
+{
+	size_t sz = zc_dtype_size(type);
+
+	ZC_CHECK_INIT();
+	if (type > ZC_UINT64 || (unsigned)cmp >= ZC_CMP_LAST) {
+		zc_err("wait/test: type %d or comparison %d invalid (integer "
+		       "types and ZC_CMP_* only)", (int)type, (int)cmp);
+		return -EINVAL;
+	}
+	if ((uintptr_t)ivar & (sz - 1)) {
+		zc_err("wait/test: %p not aligned to %zu", ivar, sz);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void zc_progress_all(void)
+{
+	for (int i = 0; i < zc_ctx->nslots; i++) {
+		struct zc_provider_slot *s = &zc_ctx->slots[i];
+
+		if (s->ops->progress)
+			s->ops->progress(s->prov);
+	}
+}
+
+int zc_wait_until(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
+		  int64_t value)
+{
+	unsigned spins = 0;
+	int rc = wait_check(ivar, type, cmp);
+
+	if (rc)
+		return rc;
+	while (!cond_holds(ivar, type, cmp, value)) {
+		zc_progress_all();
+		zc_backoff(&spins);
+	}
+	return 0;
+}
+
+int zc_test(void *ivar, enum zc_dtype type, enum zc_cmp cmp, int64_t value)
+{
+	int rc = wait_check(ivar, type, cmp);
+
+	if (rc)
+		return rc;
+	if (cond_holds(ivar, type, cmp, value))
+		return 1;
+	zc_progress_all();
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shm.h: the same-node provider. Every local peer's symmetric heap (a
+ * memfd) is mapped here, so put/get are one memcpy and atomics are CPU
+ * atomics on the mapping; no target involvement, no progress thread.
+ * Includes zc_provider.h only; core reaches it through zc_shm_ops.
+ */
+#ifndef ZC_SHM_H
+#define ZC_SHM_H
+
+#include "zc_provider.h"
+
+struct zc_prov {
+	int rank;
+	int size;
+	size_t heap_size;
+	char **base;		/* per rank: mapping of its heap, or NULL */
+	char *own;		/* my own heap (not unmapped by us) */
+	const unsigned char *assigned;	/* ranks core gave us */
+	const struct zc_boot_services *boot;
+};
+
+extern const struct zc_provider_ops zc_shm_ops;
+
+/* The address blob a rank publishes under "zc.shm". */
+struct zc_shm_addr {
+	int32_t pid;
+	int32_t fd;
+	uint64_t heap_size;
+};
+
+int zc_shm_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+	       size_t len, struct zc_comp *comp);
+int zc_shm_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
+	       size_t len, struct zc_comp *comp);
+int zc_shm_fence(struct zc_prov *p);
+int zc_shm_quiet(struct zc_prov *p);
+int zc_shm_amo_op(struct zc_prov *p, int rank, uint64_t off,
+		  enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
+		  uint64_t *old, struct zc_comp *comp);
+
+#endif /* ZC_SHM_H */

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zc_provider.h: the one interface between core/ and a transport provider.
+ * A provider includes this header (and its own), nothing else of zcomm.
+ * core/ calls it: opens each usable provider, assigns it peers, drives ops.
+ *
+ * Addressing: every rank's symmetric heap has the same size; a remote
+ * location is (rank, offset into that rank's heap). Core has already
+ * checked offset + len <= heap_size before calling a provider, but a
+ * provider that receives requests from the wire must check again.
+ *
+ * Completion: an op returns 0 when it is already complete (remotely
+ * visible, data delivered), ZC_INPROGRESS when it was queued, or a negative
+ * code. For a queued op with comp != NULL, the provider later calls
+ * zc_comp_done(comp, status) exactly once, from any thread. Queued ops
+ * with comp == NULL are tracked by the provider and finished by quiet().
+ */
+#ifndef ZC_PROVIDER_H
+#define ZC_PROVIDER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <zcomm.h>
+
+#include "zc_log.h"
+
+#define ZC_INPROGRESS 1
+
+/* A completion counter: pending is set by core before the op is issued. */
+struct zc_comp {
+	atomic_int pending;
+	atomic_int status;
+};
+
+static inline void zc_comp_init(struct zc_comp *c, int n)
+{
+	atomic_store_explicit(&c->pending, n, memory_order_relaxed);
+	atomic_store_explicit(&c->status, 0, memory_order_relaxed);
+}
+
+static inline void zc_comp_done(struct zc_comp *c, int status)
+{
+	if (status < 0) {
+		int zero = 0;
+
+		atomic_compare_exchange_strong(&c->status, &zero, status);
+	}
+	atomic_fetch_sub_explicit(&c->pending, 1, memory_order_release);
+}
+
+/* ---- services core offers providers (and zc_log.h) ---- */
+
+
+/*
+ * Tunables. Each is declared once, as one element of a const array that
+ * both the parser (core/params.c) and zcomm_info read. The value is parsed
+ * at zc_init into *dst; an invalid value fails zc_init naming it.
+ */
+enum zc_param_type {
+	ZC_PARAM_SIZE,		/* size_t, K/M/G suffixes */
+	ZC_PARAM_INT,		/* long */
+	ZC_PARAM_BOOL,		/* int: 0/1, y/n, yes/no, on/off, true/false */
+	ZC_PARAM_STRING,	/* const char *, points into the environment */
+	ZC_PARAM_TIME_MS,	/* long milliseconds; "5s", "200ms", "200" */
+	ZC_PARAM_LOGLEVEL,	/* enum zc_log_level: error|warn|info|debug|trace */
+};
+
+struct zc_param {
+	const char *name;	/* environment variable, ZC_... */
+	enum zc_param_type type;
+	const char *def;	/* default, in the same syntax as the env */
+	const char *help;	/* one line */
+	void *dst;
+};
+
+/* Execute an atomic on local memory (a CPU atomic): providers run every
+ * target-side atomic through it. old may be NULL. */
+int zc_amo_exec(void *loc, enum zc_amo_op op, size_t width, uint64_t value,
+		uint64_t cmp, uint64_t *old);
+
+/* Parse one parameter from the environment (or its default). */
+int zc_param_load(const struct zc_param *p);
+
+/* Bootstrap services a provider may use: put only from open(), get only
+ * from connect() (core runs the one exchange in between, so ranks whose
+ * providers differ never deadlock in a mismatched fence). Keys are
+ * strings; use "zc.<provider>..." names. */
+struct zc_boot_services {
+	int (*put)(const char *key, const void *val, size_t len);
+	int (*get)(int rank, const char *key, void *val, size_t *len_p);
+};
+
+/* What core tells a provider at open. */
+struct zc_prov_env {
+	int rank;
+	int size;
+	const int *node_of;	/* node index of every rank */
+	void *heap_base;	/* my symmetric heap */
+	size_t heap_size;	/* every rank's heap has this size */
+	int heap_fd;		/* memfd backing my heap (shm maps it) */
+	long peer_timeout_ms;	/* ZC_PEER_TIMEOUT */
+	const struct zc_boot_services *boot;
+};
+
+struct zc_prov;	/* provider private */
+
+/*
+ * The provider ops table. The first field is its size so it can grow;
+ * an op left NULL means "not supported" and core reports -ENOTSUP (or
+ * falls back) without the provider writing stubs. Unless said, ops are
+ * called from the application thread, one at a time.
+ */
+struct zc_provider_ops {
+	size_t size;		/* sizeof(struct zc_provider_ops) */
+	const char *name;
+	const struct zc_param *params;	/* NULL-name-terminated, or NULL */
+
+	/* 0 if the provider can work on this machine; else a negative code
+	 * and *why_p set to a static reason string. Must not allocate. */
+	int (*query)(const char **why_p);
+
+	/* Whether this provider can reach rank (e.g. shm: same node). */
+	int (*reachable)(const struct zc_prov_env *env, int rank);
+
+	/* Called on every rank where query() succeeded, even with no peers
+	 * assigned. peers[r] != 0 when rank r is assigned to this provider
+	 * here (the array lives until close). May boot->put its address. */
+	int (*open)(const struct zc_prov_env *env, const unsigned char *peers,
+		    struct zc_prov **prov_p);
+	/* Called after every provider's open and core's exchange: reach
+	 * the assigned peers (boot->get their addresses). Must not wait for
+	 * a peer that has no provider open (connect only to assigned). */
+	int (*connect)(struct zc_prov *prov);
+	/* Completes or fails every outstanding op first; never blocks for
+	 * longer than the peer-failure timeout. */
+	void (*close)(struct zc_prov *prov);
+
+	/* RMA; src/dst are local memory of any kind. Contract above. */
+	int (*put)(struct zc_prov *prov, int rank, uint64_t off,
+		   const void *src, size_t len, struct zc_comp *comp);
+	int (*get)(struct zc_prov *prov, int rank, uint64_t off, void *dst,
+		   size_t len, struct zc_comp *comp);
+	/* Atomic at rank's (off), width 4 or 8. old (may be NULL for the
+	 * non-fetching form) receives the prior value, widened to 64 bits.
+	 * Must be atomic with every other provider's atomics on the same
+	 * location: execute it as a CPU atomic on the target's memory. */
+	int (*amo)(struct zc_prov *prov, int rank, uint64_t off,
+		   enum zc_amo_op op, size_t width, uint64_t value,
+		   uint64_t cmp, uint64_t *old, struct zc_comp *comp);
+
+	/* Order earlier puts/amos to each rank before later ones. */
+	int (*fence)(struct zc_prov *prov);
+	/* Complete every op issued so far (including comp == NULL ones).
+	 * Returns the first error of any of them; blocks at most the
+	 * peer-failure timeout per dead peer. */
+	int (*quiet)(struct zc_prov *prov);
+
+	/* Load/store address of rank's heap offset 0, or NULL. */
+	void *(*map)(struct zc_prov *prov, int rank);
+
+	/* Drive completions when the provider has no thread of its own. */
+	int (*progress)(struct zc_prov *prov);
+
+	/* 0 if rank is alive as far as the provider knows, or -ZC_EPEERDEAD */
+	int (*peer_status)(struct zc_prov *prov, int rank);
+};
+
+#endif /* ZC_PROVIDER_H */
