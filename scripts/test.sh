@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The test command: install packages, build with warnings as errors, run
+# every test; then rebuild with ASan+UBSan and rerun the multi-process
+# suite. Exit status is non-zero if any test failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZC_WERROR=ON
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 600)
+
+# Sanitizers: the library and the multi-process tests. PMIx and Open MPI
+# allocations that live until exit are not ours: see test/lsan.supp.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DZC_WERROR=ON \
+	-DZC_SANITIZE=ON -DZC_BUILD_BENCH=OFF
+cmake --build build-asan -j"$jobs"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/test/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j"$jobs" -L mp --timeout 900)
+echo "test.sh: all tests passed (normal and ASan+UBSan builds)"
