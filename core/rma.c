@@ -133,42 +133,46 @@ int zc_iget(void *dest, const void *src, ptrdiff_t dst_stride,
 		       elem_size, nelems, rank);
 }
 
-int zc_quiet(void)
+/* Quiet or fence every provider with queued ops; the first error wins.
+ * Quiet leaves nothing queued, a fence does not. */
+static int each_dirty(bool quiet)
 {
 	int ret = 0;
 
-	ZC_CHECK_INIT();
 	for (int i = 0; i < zc_ctx->nslots; i++) {
 		struct zc_provider_slot *s = &zc_ctx->slots[i];
+		int (*op)(struct zc_prov *) = quiet ? s->ops->quiet :
+						      s->ops->fence;
 		int rc;
 
 		if (!s->dirty)
 			continue;
-		rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
-		s->dirty = false;
+		rc = op ? op(s->prov) : 0;
+		if (quiet)
+			s->dirty = false;
 		if (rc && !ret)
 			ret = rc;
 	}
+	return ret;
+}
+
+int zc_quiet(void)
+{
+	int rc;
+
+	ZC_CHECK_INIT();
+	rc = each_dirty(true);
 	/* Loads and stores by shm peers: make ours globally visible. */
 	atomic_thread_fence(memory_order_seq_cst);
-	return ret;
+	return rc;
 }
 
 int zc_fence(void)
 {
-	int ret = 0;
+	int rc;
 
 	ZC_CHECK_INIT();
-	for (int i = 0; i < zc_ctx->nslots; i++) {
-		struct zc_provider_slot *s = &zc_ctx->slots[i];
-		int rc;
-
-		if (!s->dirty || !s->ops->fence)
-			continue;
-		rc = s->ops->fence(s->prov);
-		if (rc && !ret)
-			ret = rc;
-	}
+	rc = each_dirty(false);
 	atomic_thread_fence(memory_order_release);
-	return ret;
+	return rc;
 }
