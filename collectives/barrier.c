@@ -1,8 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until the collectives layer lands: world barrier only. */
-#include "zc_core.h"
+/* Team barriers: core's dissemination rounds over the team's scratch
+ * lines (one store and one wait per round; at 2 members one round). */
+#include "coll.h"
+
+int zc_barrier(struct zc_team *team)
+{
+	int rc = zc_coll_check(team, __func__);
+
+	return rc ? rc : zc_coll_sync(team, true);
+}
+
+int zc_team_sync(struct zc_team *team)
+{
+	int rc = zc_coll_check(team, __func__);
+
+	return rc ? rc : zc_coll_sync(team, false);
+}
 
 int zc_barrier_all(void)
 {
-	return zc_core_barrier();
+	return zc_barrier(zc_team_world());
 }

@@ -80,6 +80,26 @@ static int node_map(struct zc_ctx *c)
 	return rc;
 }
 
+/* Heap offsets are the same on every rank; aligning the base too makes
+ * zc_align's alignment (up to this) hold for addresses, not only offsets. */
+#define ZC_HEAP_BASE_ALIGN ((size_t)2 << 20)
+static char *heap_map_aligned(int fd, size_t size)
+{
+	char *resv, *base;
+
+	resv = mmap(NULL, size + ZC_HEAP_BASE_ALIGN, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (resv == MAP_FAILED)
+		return MAP_FAILED;
+	base = (char *)(((uintptr_t)resv + ZC_HEAP_BASE_ALIGN - 1) &
+			~(uintptr_t)(ZC_HEAP_BASE_ALIGN - 1));
+	if (base > resv)
+		munmap(resv, (size_t)(base - resv));
+	munmap(base + size, (size_t)(resv + ZC_HEAP_BASE_ALIGN - base));
+	return mmap(base, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		    fd, 0);
+}
+
 static int heap_create(struct zc_ctx *c)
 {
 	uint64_t off;
@@ -104,8 +124,7 @@ static int heap_create(struct zc_ctx *c)
 		zc_err("ftruncate of the heap to %zu bytes: %m", c->heap_size);
 		return rc;
 	}
-	c->heap = mmap(NULL, c->heap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       c->heap_fd, 0);
+	c->heap = heap_map_aligned(c->heap_fd, c->heap_size);
 	if (c->heap == MAP_FAILED) {
 		rc = -errno;
 		c->heap = NULL;
@@ -283,6 +302,8 @@ int zc_init(void)
 	if (!rc && info.local_size > 0 && info.local_size != c->local_size)
 		zc_info("launcher reports %d local ranks, %d share this boot",
 			info.local_size, c->local_size);
+	if (!rc && c->local_size > sysconf(_SC_NPROCESSORS_ONLN))
+		zc_backoff_spins = 8;
 	if (!rc)
 		rc = heap_create(c);
 	if (!rc)
@@ -298,6 +319,8 @@ int zc_init(void)
 		c->rank, c->size, info.backend, c->local_size, c->heap_size);
 	/* Everyone is connected before anyone touches a peer's heap. */
 	rc = zc_boot_barrier();
+	if (!rc)
+		rc = zc_coll_init();
 	if (rc) {
 		zc_finalize();
 		return rc;
@@ -313,6 +336,7 @@ int zc_finalize(void)
 		return 0;
 	/* No peer may still be using my heap when it goes away. */
 	rc = zc_core_barrier();
+	zc_coll_fini();
 	ctx_destroy(zc_ctx);
 	zc_ctx = NULL;
 	zc_boot_finalize();

@@ -9,6 +9,7 @@
 #include "zc_log.h"
 
 enum zc_log_level zc_log_level = ZC_LOG_WARN;
+unsigned zc_backoff_spins = 256;
 static int log_rank = -1;
 
 static const char *const level_names[] = {
@@ -45,9 +46,9 @@ void zc_backoff(unsigned *spins)
 {
 	unsigned n = (*spins)++;
 
-	if (n < 256) {
+	if (n < zc_backoff_spins) {
 		__builtin_ia32_pause();
-	} else if (n < 256 + 4096) {
+	} else if (n < zc_backoff_spins + 4096) {
 		/* Lets a peer that shares this core run: the whole point when
 		 * ranks outnumber cores. */
 		sched_yield();

@@ -146,6 +146,11 @@ int zc_params_load_all(void)
 			return rc;
 	}
 	zc_log_level = zc_core_params.log_level;
+	for (const struct zc_param *p = zc_coll_param_table; p->name; p++) {
+		rc = zc_param_load(p);
+		if (rc)
+			return rc;
+	}
 	for (int i = 0; zc_providers[i]; i++) {
 		const struct zc_param *p = zc_providers[i]->params;
 

@@ -1,40 +1,83 @@
 /* SPDX-License-Identifier: MIT */
-/* Core's world barrier: dissemination over the sync area at heap offset 0.
- * Each round k a rank stores the barrier's epoch into the round-k word of
- * rank + 2^k and waits for its own round-k word to reach the epoch.
- * Epochs only grow, so a fast rank's next barrier never undoes this one. */
+/* Dissemination barrier, shared by core's world barrier (sync area at heap
+ * offset 0) and the collectives' team barriers (their scratch slots).
+ * Each round k a member stores the barrier's epoch into the round-k line
+ * of member me + 2^k and waits for its own round-k line to reach it.
+ * Epochs only grow, so a fast member's next barrier never undoes this one
+ * and nothing is ever reset. */
 #include "zc_core.h"
+
+/* A barrier with a dead member fails (-ZC_EPEERDEAD) instead of waiting
+ * forever, for every member: one that waits on a live member which gave
+ * up also sees the death. Checked every 64th spin, it costs little. */
+static int members_status(const int *world, int n, unsigned spins)
+{
+	if (spins % 64)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		int r = world ? world[i] : i;
+		struct zc_provider_slot *s = zc_ctx->peers[r].slot;
+		int rc = s->ops->peer_status ? s->ops->peer_status(s->prov, r)
+					     : 0;
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int zc_core_dissem(const int *world, int n, int me, uint64_t *flags,
+		   uint64_t epoch)
+{
+	struct zc_ctx *c = zc_ctx;
+	int rc;
+
+	for (int k = 0, dist = 1; dist < n; k++, dist <<= 1) {
+		int to = (me + dist) % n;
+		uint64_t *word = &flags[k * (ZC_CACHELINE / 8)];
+		uint64_t off = (uint64_t)((char *)word - c->heap);
+		unsigned spins = 0;
+
+		if (world)
+			to = world[to];
+		if (c->peers[to].map) {
+			/* One store into the peer's mapping: the line moves
+			 * once, no call into a provider. */
+			__atomic_store_n((uint64_t *)(c->peers[to].map + off),
+					 epoch, __ATOMIC_RELEASE);
+		} else {
+			struct zc_provider_slot *s = c->peers[to].slot;
+
+			atomic_thread_fence(memory_order_release);
+			rc = s->ops->amo(s->prov, to, off, ZC_AMO_SET, 8, epoch,
+					 0, NULL, NULL);
+			if (rc == ZC_INPROGRESS) {
+				s->dirty = true;
+				rc = 0;
+			}
+			if (rc)
+				return rc;
+		}
+		while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < epoch) {
+			zc_progress_all();
+			rc = members_status(world, n, spins);
+			if (rc)
+				return rc;
+			zc_backoff(&spins);
+		}
+	}
+	return 0;
+}
 
 int zc_core_barrier(void)
 {
 	struct zc_ctx *c = zc_ctx;
-	uint64_t epoch;
 	int rc;
 
 	ZC_CHECK_INIT();
 	rc = zc_quiet();
 	if (rc)
 		return rc;
-	epoch = ++c->sync_epoch;
-	for (int k = 0, dist = 1; dist < c->size; k++, dist <<= 1) {
-		int to = (c->rank + dist) % c->size;
-		uint64_t *word = &c->sync->diss[k][0];
-		uint64_t off = (uint64_t)((char *)word - c->heap);
-		struct zc_provider_slot *s = c->peers[to].slot;
-		unsigned spins = 0;
-
-		rc = s->ops->amo(s->prov, to, off, ZC_AMO_SET, 8, epoch, 0,
-				 NULL, NULL);
-		if (rc == ZC_INPROGRESS) {
-			s->dirty = true;
-			rc = 0;
-		}
-		if (rc)
-			return rc;
-		while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < epoch) {
-			zc_progress_all();
-			zc_backoff(&spins);
-		}
-	}
-	return 0;
+	return zc_core_dissem(NULL, c->size, c->rank, &c->sync->diss[0][0],
+			      ++c->sync_epoch);
 }

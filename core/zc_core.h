@@ -94,6 +94,18 @@ void zc_progress_all(void);
 /* World barrier for core's own collective calls (malloc/free, finalize):
  * quiet, then dissemination over the sync area. */
 int zc_core_barrier(void);
+/* The dissemination rounds behind it, for any group: n members, member i
+ * is world rank world[i] (i when world is NULL), flags is my copy of a
+ * symmetric array of one cache line per round that this group owns,
+ * epoch grows by one per barrier. Does not quiet. */
+int zc_core_dissem(const int *world, int n, int me, uint64_t *flags,
+		   uint64_t epoch);
+
+/* The collectives layer's setup and teardown (collectives/team.c): team
+ * scratch is symmetric, so it is allocated collectively, here at init. */
+int zc_coll_init(void);
+void zc_coll_fini(void);
+extern const struct zc_param zc_coll_param_table[];
 
 #define ZC_CHECK_INIT()                                                     \
 	do {                                                                \

@@ -36,5 +36,9 @@ void zc_log_set_rank(int rank);
 /* Waiting without livelock when ranks outnumber cores: spin a little,
  * then yield, then sleep briefly. Start *spins at 0 for each wait. */
 void zc_backoff(unsigned *spins);
+/* Pauses before the first yield: zc_init lowers it when this node runs
+ * more ranks than it has CPUs (a spinning waiter then only delays the
+ * rank it waits for). */
+extern unsigned zc_backoff_spins;
 
 #endif /* ZC_LOG_H */

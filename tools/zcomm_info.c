@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 	}
 	printf("\nenvironment variables (core):\n");
 	print_params(zc_core_param_table);
+	printf("\nenvironment variables (collectives):\n");
+	print_params(zc_coll_param_table);
 	for (int i = 0; zc_providers[i]; i++) {
 		if (!zc_providers[i]->params)
 			continue;
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 	}
 	/* Validate the current values the way zc_init would. */
 	for (const struct zc_param *p = zc_core_param_table; p->name; p++)
+		bad |= zc_param_load(p) != 0;
+	for (const struct zc_param *p = zc_coll_param_table; p->name; p++)
 		bad |= zc_param_load(p) != 0;
 	for (int i = 0; zc_providers[i]; i++)
 		for (const struct zc_param *p = zc_providers[i]->params;

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: MIT
+# What `cmake --install` adds besides the libraries and headers: the CMake
+# package (find_package(zcomm) -> zcomm::zcomm, zcomm::zcomm_static) and
+# the pkg-config file (pkg-config --cflags --libs zcomm).
+include(CMakePackageConfigHelpers)
+
+set(ZC_CMAKE_DIR lib/cmake/zcomm)
+if(TARGET PkgConfig::URING)
+  set(ZC_CFG_URING TRUE)	# the tcp provider links liburing
+else()
+  set(ZC_CFG_URING FALSE)
+endif()
+install(EXPORT zcommTargets NAMESPACE zcomm:: DESTINATION ${ZC_CMAKE_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/zcommConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/zcommConfig.cmake INSTALL_DESTINATION ${ZC_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/zcommConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/zcommConfig.cmake
+              ${PROJECT_BINARY_DIR}/zcommConfigVersion.cmake
+        DESTINATION ${ZC_CMAKE_DIR})
+
+# Private dependencies, for static linking (pkg-config --static).
+set(ZC_PC_REQUIRES_PRIVATE pmix)
+if(TARGET PkgConfig::URING)
+  string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing")
+endif()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/zcomm.pc.in
+               ${PROJECT_BINARY_DIR}/zcomm.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/zcomm.pc DESTINATION lib/pkgconfig)

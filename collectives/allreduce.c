@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* Allreduce and reduce: the entry points, recursive doubling over scratch
+ * cells (small messages) and the ring reduce-scatter + allgather (large
+ * messages between members without load/store access). */
+#include <errno.h>
+
+#include "coll.h"
+
+/* Cells of one parity: 0 extra->partner, 1 partner->extra, 2+k round k. */
+enum { RD_PRE, RD_POST, RD_ROUND0 };
+
+/*
+ * One unit of recursive doubling (len <= small). Non-powers of two: of
+ * the first 2*rem members, each even one hands its data to the odd one
+ * above it and gets the result back at the end. In every exchange both
+ * sides combine (lower member, higher member), so all end bit-identical.
+ * Cells are used by parity of rd_epoch: a member reaches unit e+2 at a
+ * partner only after that partner finished unit e (it needed the
+ * partner's unit e+1 data), so the cell it overwrites was consumed.
+ */
+static int rd_unit(struct zc_team *t, char *dest, const char *src,
+		   size_t count, size_t len, enum zc_dtype type,
+		   enum zc_op op, int root)
+{
+	const struct zc_coll_layout *l = &zc_coll_layout;
+	uint64_t e = ++t->rd_epoch;
+	size_t par = (size_t)(e & 1) * (size_t)l->rd_cells;
+	int n = t->size, me = t->me, p2 = 1, rem, vme, rc = 0;
+	const char *res = t->acc;
+
+	while (p2 * 2 <= n)
+		p2 *= 2;
+	rem = n - p2;
+	memcpy(t->acc, src, len);
+	if (me < 2 * rem && me % 2 == 0) {
+		rc = zc_coll_cell_put(t, me + 1, zc_cell(t, l->rd, par + RD_PRE),
+				      t->acc, len, e);
+		if (rc)
+			return rc;
+		res = zc_coll_cell_wait(zc_cell(t, l->rd, par + RD_POST), len,
+					e);
+		goto out;
+	}
+	if (me < 2 * rem) {
+		const void *d = zc_coll_cell_wait(zc_cell(t, l->rd,
+							  par + RD_PRE),
+						  len, e);
+
+		zc_coll_combine(type, op, t->acc, d, t->acc, count);
+		vme = me / 2;
+	} else {
+		vme = me - rem;
+	}
+	for (int k = 0, mask = 1; mask < p2; k++, mask <<= 1) {
+		int vp = vme ^ mask, p = vp < rem ? 2 * vp + 1 : vp + rem;
+		char *cell = zc_cell(t, l->rd, par + RD_ROUND0 + (size_t)k);
+		const void *d;
+
+		rc = zc_coll_cell_put(t, p, cell, t->acc, len, e);
+		if (rc)
+			return rc;
+		d = zc_coll_cell_wait(cell, len, e);
+		if (vp < vme)
+			zc_coll_combine(type, op, t->acc, d, t->acc, count);
+		else
+			zc_coll_combine(type, op, t->acc, t->acc, d, count);
+	}
+	if (me < 2 * rem)
+		rc = zc_coll_cell_put(t, me - 1,
+				      zc_cell(t, l->rd, par + RD_POST), t->acc,
+				      len, e);
+out:
+	if (root < 0 || root == me)
+		memcpy(dest, res, len);
+	return rc;
+}
+
+int zc_coll_red_rd(struct zc_team *t, void *dest, const void *src,
+		   size_t count, enum zc_dtype type, enum zc_op op, int root)
+{
+	size_t es = zc_dtype_size(type), unit = zc_coll_params.small / es;
+	int rc = 0;
+
+	for (size_t i = 0; i < count && !rc; i += unit) {
+		size_t c = count - i < unit ? count - i : unit;
+
+		rc = rd_unit(t, (char *)dest + i * es,
+			     (const char *)src + i * es, c, c * es, type, op,
+			     root);
+	}
+	return rc;
+}
+
+int zc_coll_red_flat(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op, int root)
+{
+	size_t es = zc_dtype_size(type), unit = ZC_INLINE_MAX / es;
+	int rc = 0;
+
+	for (size_t i = 0; i < count && !rc; i += unit) {
+		size_t c = count - i < unit ? count - i : unit;
+
+		rc = zc_coll_flat(t, root < 0 || root == t->me ?
+				  (char *)dest + i * es : NULL,
+				  (const char *)src + i * es, c, c * es, type,
+				  op);
+	}
+	return rc;
+}
+
+/* First element of chunk c when count elements are cut into n chunks. */
+static inline size_t chunk_at(size_t count, int c, int n)
+{
+	return (size_t)((unsigned __int128)count * (unsigned)c / (unsigned)n);
+}
+
+/* dest[a, b) = src[a, b) op left's from[a, b), through the private tmp. */
+static int ring_reduce(struct zc_team *t, char *dest, const char *src,
+		       const char *from, size_t a, size_t b, size_t es,
+		       enum zc_dtype type, enum zc_op op, int left)
+{
+	size_t step = ZC_CHUNK / es;
+
+	for (size_t x = a; x < b; x += step) {
+		size_t m = b - x < step ? b - x : step;
+		int rc = zc_coll_get(t, t->tmp, from + x * es, m * es, left);
+
+		if (rc)
+			return rc;
+		zc_coll_combine(type, op, dest + x * es, src + x * es, t->tmp,
+				m);
+	}
+	return 0;
+}
+
+/*
+ * Ring: n-1 reduce-scatter steps, each reading the left neighbour's
+ * partial chunk (its src on the first step) and adding my own, then n-1
+ * allgather steps reading the left neighbour's finished chunks. Partials
+ * live in dest; a "ready" counter pushed to the right neighbour orders
+ * the steps; barriers fence the phases (my partials are read by my right
+ * neighbour until it finishes reduce-scatter) and the end (my dest is
+ * read until everyone is done). Each chunk's result is computed once and
+ * copied, so all members hold the same bits.
+ */
+int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op)
+{
+	int n = t->size, me = t->me, left = (me + n - 1) % n,
+	    right = (me + 1) % n, rc;
+	size_t es = zc_dtype_size(type);
+	uint64_t *flag = zc_line(t, zc_coll_layout.sig, ZC_SIG_LEFT);
+	uint64_t base = t->sig_seq;
+	char *d = dest;
+
+	if (n == 1) {
+		if (dest != src)
+			memmove(dest, src, count * es);
+		return 0;
+	}
+	t->sig_seq += 2 * (uint64_t)(n - 1);
+	rc = zc_coll_sync(t, false);
+	for (int s = 1; s < n && !rc; s++) {
+		int c = (me - s + n) % n;
+
+		if (s > 1)
+			zc_coll_wait(flag, base + (uint64_t)s - 1);
+		rc = ring_reduce(t, d, src, s == 1 ? src : dest,
+				 chunk_at(count, c, n), chunk_at(count, c + 1, n),
+				 es, type, op, left);
+		if (!rc)
+			rc = zc_coll_signal(t, right, flag, base + (uint64_t)s);
+	}
+	if (!rc)
+		rc = zc_coll_sync(t, true);
+	for (int s = 0; s < n - 1 && !rc; s++) {
+		int c = (me - s + n) % n;
+		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
+		uint64_t v = base + (uint64_t)(n - 1 + s);
+
+		if (s > 0)
+			zc_coll_wait(flag, v);
+		rc = zc_coll_get(t, d + a * es, d + a * es, (b - a) * es, left);
+		if (!rc)
+			rc = zc_coll_signal(t, right, flag, v + 1);
+	}
+	if (!rc)
+		rc = zc_coll_sync(t, true);
+	return rc;
+}
+
+static int red_args(struct zc_team *t, void *dest, const void *src,
+		    size_t count, size_t scount, enum zc_dtype type,
+		    enum zc_op op, const char *fn)
+{
+	size_t es = zc_dtype_size(type);
+	int rc = zc_coll_check(t, fn);
+
+	if (!rc)
+		rc = zc_coll_op_check(type, op, fn);
+	if (rc)
+		return rc;
+	if (count > SIZE_MAX / es / (scount ? scount : 1)) {
+		zc_err("%s: %zu elements overflow", fn, count);
+		return -EINVAL;
+	}
+	rc = zc_coll_check_buf(dest, count * es, fn, "dest");
+	if (!rc)
+		rc = zc_coll_check_buf(src, count * es * scount, fn, "source");
+	return rc;
+}
+
+int zc_allreduce(struct zc_team *team, void *dest, const void *src,
+		 size_t count, enum zc_dtype type, enum zc_op op)
+{
+	int rc = red_args(team, dest, src, count, 1, type, op, __func__);
+
+	if (rc || !count)
+		return rc;
+	switch (zc_coll_select(team, ZC_COLL_ALLREDUCE,
+			       count * zc_dtype_size(type))) {
+	case ZC_ALG_RD:
+		return zc_coll_red_rd(team, dest, src, count, type, op, -1);
+	case ZC_ALG_FLAT:
+		return zc_coll_red_flat(team, dest, src, count, type, op, -1);
+	case ZC_ALG_RING:
+		return zc_coll_red_ring(team, dest, src, count, type, op);
+	default:
+		return zc_coll_red_direct(team, dest, src, count, type, op,
+					  ZC_RED_ALL, -1);
+	}
+}
+
+int zc_reduce(struct zc_team *team, void *dest, const void *src,
+	      size_t count, enum zc_dtype type, enum zc_op op, int root)
+{
+	int rc = red_args(team, dest, src, count, 1, type, op, __func__);
+
+	if (rc)
+		return rc;
+	if (root < 0 || root >= team->size) {
+		zc_err("%s: root %d outside the team of %d", __func__, root,
+		       team->size);
+		return -EINVAL;
+	}
+	if (!count)
+		return 0;
+	switch (zc_coll_select(team, ZC_COLL_REDUCE,
+			       count * zc_dtype_size(type))) {
+	case ZC_ALG_RD:
+		return zc_coll_red_rd(team, dest, src, count, type, op, root);
+	case ZC_ALG_FLAT:
+		return zc_coll_red_flat(team, dest, src, count, type, op, root);
+	default:
+		break;
+	}
+	return zc_coll_red_direct(team, dest, src, count, type, op,
+				  ZC_RED_ROOT, root);
+}
+
+int zc_reduce_scatter(struct zc_team *team, void *dest, const void *src,
+		      size_t count, enum zc_dtype type, enum zc_op op)
+{
+	int rc = zc_coll_check(team, __func__);
+
+	if (!rc)
+		rc = red_args(team, dest, src, count, (size_t)team->size, type,
+			      op, __func__);
+	if (rc || !count)
+		return rc;
+	zc_coll_select(team, ZC_COLL_REDUCE_SCATTER,
+		       count * zc_dtype_size(type));
+	return zc_coll_red_direct(team, dest, src, count, type, op,
+				  ZC_RED_SCATTER, -1);
+}

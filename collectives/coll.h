@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * coll.h: the collectives layer's internals: the team object, its scratch
+ * slot in the symmetric heap, the signalling helpers every algorithm uses
+ * and the one algorithm-selection table. Includes zcomm.h and core's
+ * zc_core.h (only for the shared dissemination barrier and zc_param);
+ * data moves through the public operations only (put/get/atomic/wait/
+ * quiet/zc_ptr). Used by the files of collectives/; core calls
+ * zc_coll_init/fini.
+ */
+#ifndef ZC_COLL_H
+#define ZC_COLL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <zcomm.h>
+
+#include "zc_core.h"
+
+#define ZC_LINE 64		/* one flag per cache line */
+#define ZC_COLL_MAX_TEAMS 64	/* slots are agreed on through a u64 mask */
+#define ZC_BC_DEPTH 4		/* broadcast cells per member (pipelining) */
+/* Payload that rides in its flag's line, from byte 16 (aligned for every
+ * type, long double included). */
+#define ZC_INLINE_OFF 16
+#define ZC_INLINE_MAX (ZC_LINE - ZC_INLINE_OFF)
+#define ZC_CHUNK (16u << 10)	/* private staging chunk of the direct paths */
+
+/* Algorithms; each collective accepts a subset (coll_select.c). */
+enum zc_coll_alg {
+	ZC_ALG_AUTO, ZC_ALG_DISSEM, ZC_ALG_BINOMIAL, ZC_ALG_SCATTER_ALLGATHER,
+	ZC_ALG_DIRECT, ZC_ALG_RD, ZC_ALG_RING, ZC_ALG_PAIRWISE, ZC_ALG_FLAT,
+	ZC_ALG_LAST
+};
+
+enum zc_coll_kind {
+	ZC_COLL_BARRIER, ZC_COLL_BCAST, ZC_COLL_REDUCE, ZC_COLL_ALLREDUCE,
+	ZC_COLL_ALLGATHER, ZC_COLL_ALLTOALL, ZC_COLL_REDUCE_SCATTER,
+	ZC_COLL_KIND_LAST
+};
+
+/*
+ * A team's scratch slot, the same offsets in every member's heap. Each
+ * flag sits alone on a cache line and is written by exactly one peer per
+ * use; values are epochs that only grow, so nothing is ever reset and a
+ * fast member's next collective never undoes a slow member's current one.
+ *   bar   dissemination rounds (core's zc_core_dissem)
+ *   sig   ring/parent "your data is ready" counters (sig_seq)
+ *   cons  how many broadcast units I have finished (read by writers)
+ *   ag    [2][maxn] lines {epoch, value}: allgather of one u64 (parity)
+ *   rd    [2][rd_cells] cells: recursive doubling (parity = rd epoch)
+ *   bc    [ZC_BC_DEPTH] cells: binomial broadcast (cons gives credit)
+ *   fl_in [2][maxn] lines at member 0: flat gather (parity = fl epoch)
+ *   fl_out [2] lines: flat release, written by member 0
+ * A cell is a header line {epoch, up to 48 payload bytes at 16} followed by
+ * room for a larger payload.
+ */
+enum { ZC_SIG_LEFT, ZC_SIG_PARENT, ZC_SIG_N };
+
+struct zc_coll_layout {
+	size_t bar, sig, cons, ag, rd, bc, fl_in, fl_out, size;
+	size_t cell;		/* bytes per cell: header + small */
+	int maxn;		/* world size: the largest team */
+	int rounds;		/* dissemination rounds for the world size */
+	int rd_cells;		/* cells per parity */
+};
+
+struct zc_team {
+	int size;
+	int me;			/* my index */
+	int *world;		/* world rank of each member */
+	int slot;		/* index into the scratch pool */
+	char *base;		/* my scratch slot (a symmetric address) */
+	char **pbase;		/* each member's slot, load/store, or NULL */
+	bool mapped;		/* every member's memory is load/store here */
+	bool oversub;		/* some member's node has more ranks than CPUs */
+	uint64_t bar_epoch, ag_epoch, rd_epoch, bc_epoch, fl_epoch, sig_seq;
+	uint64_t *bc_known;	/* last seen cons of each member */
+	char *acc;		/* private: small + ZC_LINE bytes */
+	char *tmp;		/* private: 2 * ZC_CHUNK bytes */
+	const char **ptrs;	/* per member, scratch for one call */
+	size_t *off, *len;	/* per member, scratch for one call */
+};
+
+struct zc_coll_params {
+	size_t small;		/* cell payload, recursive-doubling limit */
+	long teams;		/* scratch slots */
+	const char *alg[ZC_COLL_KIND_LAST];
+};
+extern struct zc_coll_params zc_coll_params;
+extern struct zc_coll_layout zc_coll_layout;
+extern enum zc_coll_alg zc_coll_forced[ZC_COLL_KIND_LAST];
+
+/* coll_select.c: the one place algorithms are chosen. */
+int zc_coll_params_check(void);
+enum zc_coll_alg zc_coll_select(const struct zc_team *t,
+				enum zc_coll_kind kind, size_t nbytes);
+
+/* Scratch addresses in my slot. */
+static inline uint64_t *zc_line(const struct zc_team *t, size_t region,
+				size_t i)
+{
+	return (uint64_t *)(t->base + region + i * ZC_LINE);
+}
+
+static inline char *zc_cell(const struct zc_team *t, size_t region,
+			    size_t i)
+{
+	return t->base + region + i * zc_coll_layout.cell;
+}
+
+/* signal.c */
+/* Store v into member's copy of my flag word `flag`; ordered after every
+ * put I issued to it before. */
+int zc_coll_signal(struct zc_team *t, int member, uint64_t *flag, uint64_t v);
+/* Wait until my local flag reaches v. */
+int zc_coll_wait(uint64_t *flag, uint64_t v);
+/* Write len bytes and then epoch into member's copy of my cell. */
+int zc_coll_cell_put(struct zc_team *t, int member, char *cell,
+		     const void *data, size_t len, uint64_t epoch);
+/* Wait for epoch in my cell; returns where its payload lies. */
+const void *zc_coll_cell_wait(char *cell, size_t len, uint64_t epoch);
+/* Copy len bytes into member's copy of symmetric dest (load/store when
+ * mapped, else a put; nbi only when src stays untouched until quiet). */
+int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
+		int member, bool nbi);
+/* Read member's copy of symmetric src. */
+int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
+		int member);
+/* Load/store view of member's copy of a symmetric object (mapped teams). */
+static inline const char *zc_coll_peer(const struct zc_team *t,
+				       const void *sym, int member)
+{
+	return zc_ptr(sym, t->world[member]);
+}
+/* Every member gives one u64; out[i] is member i's. */
+int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out);
+/* Gather to member 0, combine there in member order, release everyone
+ * with the result (len <= ZC_INLINE_MAX; 0 for a plain barrier). Two
+ * passes through the scheduler where recursive doubling and
+ * dissemination need log2(n): the choice when ranks outnumber CPUs. */
+int zc_coll_flat(struct zc_team *t, void *out, const void *data,
+		 size_t count, size_t len, enum zc_dtype type, enum zc_op op);
+/* Barrier over the team; quiet first when `quiet`. */
+int zc_coll_sync(struct zc_team *t, bool quiet);
+
+/* Argument checks shared by every collective; log and return -ZC_E*. */
+int zc_coll_check(const struct zc_team *t, const char *fn);
+int zc_coll_check_buf(const void *buf, size_t len, const char *fn,
+		      const char *what);
+
+/* reduce_op.c: out[i] = lo[i] op hi[i]; out may alias lo or hi. */
+int zc_coll_op_check(enum zc_dtype type, enum zc_op op, const char *fn);
+void zc_coll_combine(enum zc_dtype type, enum zc_op op, void *out,
+		     const void *lo, const void *hi, size_t count);
+
+/* The reduction algorithms (allreduce.c, reduce_direct.c). */
+enum zc_red_mode { ZC_RED_ALL, ZC_RED_ROOT, ZC_RED_SCATTER };
+int zc_coll_red_rd(struct zc_team *t, void *dest, const void *src,
+		   size_t count, enum zc_dtype type, enum zc_op op, int root);
+int zc_coll_red_flat(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op, int root);
+int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op);
+int zc_coll_red_direct(struct zc_team *t, void *dest, const void *src,
+		       size_t count, enum zc_dtype type, enum zc_op op,
+		       enum zc_red_mode mode, int root);
+
+/* team.c */
+int zc_coll_init(void);
+void zc_coll_fini(void);
+
+#endif /* ZC_COLL_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/* The collectives' tunables and the one place where an algorithm is chosen
+ * by message size, team size and reachability (or forced by ZC_COLL_*). */
+#include <strings.h>
+
+#include "coll.h"
+
+struct zc_coll_params zc_coll_params;
+enum zc_coll_alg zc_coll_forced[ZC_COLL_KIND_LAST];
+
+const struct zc_param zc_coll_param_table[] = {
+	{ "ZC_COLL_SMALL", ZC_PARAM_SIZE, "4K",
+	  "largest message of the scratch-cell algorithms (recursive "
+	  "doubling, binomial broadcast unit)", &zc_coll_params.small },
+	{ "ZC_COLL_TEAMS", ZC_PARAM_INT, "16",
+	  "teams that may exist at once (scratch slots, 2..64)",
+	  &zc_coll_params.teams },
+	{ "ZC_COLL_BARRIER", ZC_PARAM_STRING, "auto", "barrier (also inside every collective): auto|dissem|flat",
+	  &zc_coll_params.alg[ZC_COLL_BARRIER] },
+	{ "ZC_COLL_BCAST", ZC_PARAM_STRING, "auto",
+	  "broadcast: auto|binomial|scatter_allgather|direct",
+	  &zc_coll_params.alg[ZC_COLL_BCAST] },
+	{ "ZC_COLL_REDUCE", ZC_PARAM_STRING, "auto", "reduce: auto|rd|flat|direct",
+	  &zc_coll_params.alg[ZC_COLL_REDUCE] },
+	{ "ZC_COLL_ALLREDUCE", ZC_PARAM_STRING, "auto",
+	  "allreduce: auto|rd|flat|ring|direct",
+	  &zc_coll_params.alg[ZC_COLL_ALLREDUCE] },
+	{ "ZC_COLL_ALLGATHER", ZC_PARAM_STRING, "auto",
+	  "allgather and allgatherv: auto|ring|direct",
+	  &zc_coll_params.alg[ZC_COLL_ALLGATHER] },
+	{ "ZC_COLL_ALLTOALL", ZC_PARAM_STRING, "auto", "alltoall: auto|pairwise",
+	  &zc_coll_params.alg[ZC_COLL_ALLTOALL] },
+	{ "ZC_COLL_REDUCE_SCATTER", ZC_PARAM_STRING, "auto",
+	  "reduce-scatter: auto|direct",
+	  &zc_coll_params.alg[ZC_COLL_REDUCE_SCATTER] },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const char *const alg_names[ZC_ALG_LAST] = {
+	[ZC_ALG_AUTO] = "auto", [ZC_ALG_DISSEM] = "dissem",
+	[ZC_ALG_BINOMIAL] = "binomial",
+	[ZC_ALG_SCATTER_ALLGATHER] = "scatter_allgather",
+	[ZC_ALG_DIRECT] = "direct", [ZC_ALG_RD] = "rd", [ZC_ALG_RING] = "ring",
+	[ZC_ALG_PAIRWISE] = "pairwise", [ZC_ALG_FLAT] = "flat",
+};
+
+/* Which algorithms each collective implements (bit per enum value). */
+#define B(a) (1u << (a))
+static const unsigned allowed[ZC_COLL_KIND_LAST] = {
+	[ZC_COLL_BARRIER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DISSEM) | B(ZC_ALG_FLAT),
+	[ZC_COLL_BCAST] = B(ZC_ALG_AUTO) | B(ZC_ALG_BINOMIAL) |
+			  B(ZC_ALG_SCATTER_ALLGATHER) | B(ZC_ALG_DIRECT),
+	[ZC_COLL_REDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_DIRECT) |
+			   B(ZC_ALG_FLAT),
+	[ZC_COLL_ALLREDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_RING) |
+			      B(ZC_ALG_DIRECT) | B(ZC_ALG_FLAT),
+	[ZC_COLL_ALLGATHER] = B(ZC_ALG_AUTO) | B(ZC_ALG_RING) |
+			      B(ZC_ALG_DIRECT),
+	[ZC_COLL_ALLTOALL] = B(ZC_ALG_AUTO) | B(ZC_ALG_PAIRWISE),
+	[ZC_COLL_REDUCE_SCATTER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DIRECT),
+};
+
+/* Called at init, after the table was loaded: names must be known. */
+int zc_coll_params_check(void)
+{
+	if (zc_coll_params.teams < 2 ||
+	    zc_coll_params.teams > ZC_COLL_MAX_TEAMS) {
+		zc_err("ZC_COLL_TEAMS=%ld: must be 2..%d", zc_coll_params.teams,
+		       ZC_COLL_MAX_TEAMS);
+		return -ZC_ECONFIG;
+	}
+	if (zc_coll_params.small < ZC_INLINE_MAX ||
+	    zc_coll_params.small > (1u << 20)) {
+		zc_err("ZC_COLL_SMALL=%zu: must be %d..1M",
+		       zc_coll_params.small, ZC_INLINE_MAX);
+		return -ZC_ECONFIG;
+	}
+	/* Whole lines, so cells stay line-aligned. */
+	zc_coll_params.small = (zc_coll_params.small + ZC_LINE - 1) &
+			       ~(size_t)(ZC_LINE - 1);
+	for (int k = 0; k < ZC_COLL_KIND_LAST; k++) {
+		const struct zc_param *p = zc_coll_param_table;
+		int a;
+
+		while (p->dst != &zc_coll_params.alg[k])
+			p++;
+
+		for (a = 0; a < ZC_ALG_LAST; a++)
+			if (!strcasecmp(zc_coll_params.alg[k], alg_names[a]))
+				break;
+		if (a == ZC_ALG_LAST || !(allowed[k] & B(a))) {
+			zc_err("invalid value '%s' for %s (%s)",
+			       zc_coll_params.alg[k], p->name, p->help);
+			return -ZC_ECONFIG;
+		}
+		zc_coll_forced[k] = (enum zc_coll_alg)a;
+	}
+	return 0;
+}
+
+/*
+ * The choice. Every member computes it from the same inputs (the agreed
+ * `mapped`, the team size, the total message size), so all pick alike.
+ *  - small messages ride in scratch cells: no entry/exit barrier, one
+ *    flag line per hop (recursive doubling, binomial broadcast);
+ *  - when ranks outnumber CPUs, each wait costs a trip through the
+ *    scheduler: barriers and tiny reductions go flat (gather to member 0,
+ *    release from it: two waits per member instead of log2(n));
+ *  - large ones on a load/store team read peers' buffers in place
+ *    (direct), one copy, every core busy;
+ *  - large ones across providers without load/store: ring allreduce and
+ *    allgather (bandwidth-optimal, neighbours only), scatter+allgather
+ *    broadcast.
+ */
+enum zc_coll_alg zc_coll_select(const struct zc_team *t,
+				enum zc_coll_kind kind, size_t nbytes)
+{
+	bool small = nbytes <= zc_coll_params.small;
+	bool tiny = t->oversub && nbytes <= ZC_INLINE_MAX;
+
+	if (zc_coll_forced[kind] != ZC_ALG_AUTO)
+		return zc_coll_forced[kind];
+	switch (kind) {
+	case ZC_COLL_BARRIER:
+		return t->oversub ? ZC_ALG_FLAT : ZC_ALG_DISSEM;
+	case ZC_COLL_BCAST:
+		if (small || t->size == 2)
+			return small || !t->mapped ? ZC_ALG_BINOMIAL
+						   : ZC_ALG_DIRECT;
+		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_SCATTER_ALLGATHER;
+	case ZC_COLL_REDUCE:
+		if (tiny)
+			return ZC_ALG_FLAT;
+		return small ? ZC_ALG_RD : ZC_ALG_DIRECT;
+	case ZC_COLL_ALLREDUCE:
+		if (tiny)
+			return ZC_ALG_FLAT;
+		if (small)
+			return ZC_ALG_RD;
+		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_RING;
+	case ZC_COLL_ALLGATHER:
+		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_RING;
+	case ZC_COLL_ALLTOALL:
+		return ZC_ALG_PAIRWISE;
+	case ZC_COLL_REDUCE_SCATTER:
+	default:
+		return ZC_ALG_DIRECT;
+	}
+}

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+/* Teams: the scratch pool (allocated collectively at init), the world and
+ * node teams, strided and 2D splits, translation and destruction. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "coll.h"
+
+struct zc_coll_layout zc_coll_layout;
+
+static char *pool;		/* ZC_COLL_TEAMS slots, symmetric */
+static uint64_t free_mask;	/* slots free on this rank */
+static struct zc_team *slot_team[ZC_COLL_MAX_TEAMS];
+static struct zc_team *world_team, *node_team;
+
+static void layout_compute(int maxn)
+{
+	struct zc_coll_layout *l = &zc_coll_layout;
+	size_t off = 0;
+
+	l->maxn = maxn;
+	for (l->rounds = 1; (1 << l->rounds) < maxn; l->rounds++)
+		;
+	l->rd_cells = l->rounds + 2;
+	l->cell = ZC_LINE + zc_coll_params.small;
+	l->bar = off;
+	off += (size_t)l->rounds * ZC_LINE;
+	l->sig = off;
+	off += ZC_SIG_N * ZC_LINE;
+	l->cons = off;
+	off += ZC_LINE;
+	l->ag = off;
+	off += 2 * (size_t)maxn * ZC_LINE;
+	l->rd = off;
+	off += 2 * (size_t)l->rd_cells * l->cell;
+	l->bc = off;
+	off += ZC_BC_DEPTH * l->cell;
+	l->fl_in = off;
+	off += 2 * (size_t)maxn * ZC_LINE;
+	l->fl_out = off;
+	off += 2 * ZC_LINE;
+	l->size = off;
+}
+
+static void team_free(struct zc_team *t)
+{
+	if (!t)
+		return;
+	free(t->world);
+	free(t->pbase);
+	free(t->bc_known);
+	free(t->acc);
+	free(t->tmp);
+	free(t->ptrs);
+	free(t->off);
+	free(t->len);
+	free(t);
+}
+
+/* A team over world ranks `world` (n of them; I am member me) using
+ * scratch slot `slot`, which the caller has zeroed everywhere. */
+static int team_new(const int *world, int n, int me, int slot,
+		    struct zc_team **team_p)
+{
+	struct zc_team *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	t->size = n;
+	t->me = me;
+	t->slot = slot;
+	t->base = pool + (size_t)slot * zc_coll_layout.size;
+	t->world = malloc((size_t)n * sizeof(int));
+	t->pbase = calloc((size_t)n, sizeof(char *));
+	t->bc_known = calloc((size_t)n, sizeof(uint64_t));
+	t->acc = malloc(zc_coll_params.small + ZC_LINE);
+	t->tmp = malloc(2 * ZC_CHUNK);
+	t->ptrs = calloc((size_t)n, sizeof(*t->ptrs));
+	t->off = calloc((size_t)n, sizeof(size_t));
+	t->len = calloc((size_t)n, sizeof(size_t));
+	if (!t->world || !t->pbase || !t->bc_known || !t->acc || !t->tmp ||
+	    !t->ptrs || !t->off || !t->len) {
+		team_free(t);
+		return -ENOMEM;
+	}
+	memcpy(t->world, world, (size_t)n * sizeof(int));
+	t->mapped = true;
+	for (int i = 0; i < n; i++) {
+		t->pbase[i] = zc_ptr(t->base, world[i]);
+		t->mapped &= t->pbase[i] != NULL;
+	}
+	slot_team[slot] = t;
+	free_mask &= ~(1ull << slot);
+	*team_p = t;
+	return 0;
+}
+
+/* Members must pick the same algorithms: agree on load/store reach (all
+ * must have it) and oversubscription (any member's node suffices). */
+static int team_agree(struct zc_team *t)
+{
+	uint64_t *all = malloc((size_t)t->size * sizeof(uint64_t));
+	bool over = zc_local_size() > sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
+
+	if (!all)
+		return -ENOMEM;
+	rc = zc_coll_ag64(t, (uint64_t)t->mapped | (uint64_t)over << 1, all);
+	for (int i = 0; i < t->size && !rc; i++) {
+		t->mapped &= (all[i] & 1) != 0;
+		t->oversub |= (all[i] & 2) != 0;
+	}
+	free(all);
+	return rc;
+}
+
+/*
+ * Split parent into nt families of teams at once (1 for strided, 2 for
+ * 2D). key must be equal on every parent member (the arguments, packed;
+ * UINT64_MAX when mine were invalid), so that disagreement is an error on
+ * every member rather than a hang. members[s] lists my team's world
+ * ranks in split s (NULL when I am in none), n[s] its size, me[s] my index.
+ * Teams of one split are disjoint, so they share one slot number.
+ */
+static int team_split(struct zc_team *parent, uint64_t key, int nt,
+		      int *const members[], const int n[], const int me[],
+		      struct zc_team **out[])
+{
+	uint64_t *all = malloc((size_t)parent->size * sizeof(uint64_t));
+	uint64_t mask = ~0ull;
+	int slots[2], rc;
+
+	if (!all)
+		return -ENOMEM;
+	rc = zc_coll_ag64(parent, key, all);
+	for (int i = 0; i < parent->size && !rc; i++) {
+		if (all[i] != key || key == UINT64_MAX) {
+			zc_err("team split: arguments are invalid or differ "
+			       "between members (member %d of the parent gave "
+			       "%#llx, I gave %#llx)", i,
+			       (unsigned long long)all[i],
+			       (unsigned long long)key);
+			rc = -ZC_ETEAM;
+		}
+	}
+	if (!rc)
+		rc = zc_coll_ag64(parent, free_mask, all);
+	for (int i = 0; i < parent->size && !rc; i++)
+		mask &= all[i];
+	for (int s = 0; s < nt && !rc; s++) {
+		if (!mask) {
+			zc_err("team split: no scratch slot free on every "
+			       "member; destroy teams or raise ZC_COLL_TEAMS "
+			       "(now %ld)", zc_coll_params.teams);
+			rc = -ZC_ETEAM;
+			break;
+		}
+		slots[s] = __builtin_ctzll(mask);
+		mask &= mask - 1;
+	}
+	free(all);
+	for (int s = 0; s < nt && !rc; s++) {
+		if (!members[s])
+			continue;
+		memset(pool + (size_t)slots[s] * zc_coll_layout.size, 0,
+		       zc_coll_layout.size);
+		rc = team_new(members[s], n[s], me[s], slots[s], out[s]);
+	}
+	/* Nobody writes into a new slot before its owner has zeroed it. The
+	 * barrier runs even after a local failure (e.g. ENOMEM), so nobody
+	 * hangs; the creation then fails on that member only. */
+	if (!rc || rc == -ENOMEM) {
+		int r2 = zc_coll_sync(parent, true);
+
+		rc = rc ? rc : r2;
+	}
+	for (int s = 0; s < nt && !rc; s++)
+		if (members[s])
+			rc = team_agree(*out[s]);
+	return rc;
+}
+
+static int check_parent(const struct zc_team *parent, const char *fn)
+{
+	return zc_coll_check(parent, fn);
+}
+
+int zc_team_split_strided(struct zc_team *parent, int start, int stride,
+			  int size, struct zc_team **team_p)
+{
+	int *members = NULL, n = 0, me = -1, rc;
+	uint64_t key = UINT64_MAX;
+	bool valid;
+
+	rc = check_parent(parent, __func__);
+	if (rc)
+		return rc;
+	*team_p = NULL;
+	if (size == 1 && stride < 1)
+		stride = 1;
+	valid = start >= 0 && stride >= 1 && size >= 1 &&
+		start < parent->size && stride < parent->size + 1 &&
+		size <= parent->size &&
+		(long)start + (long)(size - 1) * stride < parent->size;
+	if (!valid)
+		zc_err("%s: start %d, stride %d, size %d do not fit a parent "
+		       "of %d", __func__, start, stride, size, parent->size);
+	if (valid) {
+		key = (uint64_t)start << 42 | (uint64_t)stride << 21 |
+		      (uint64_t)size;
+		if (parent->me >= start && (parent->me - start) % stride == 0 &&
+		    (parent->me - start) / stride < size) {
+			me = (parent->me - start) / stride;
+			n = size;
+			members = malloc((size_t)size * sizeof(int));
+			if (!members)
+				key = UINT64_MAX;	/* fail everywhere */
+			for (int i = 0; members && i < size; i++)
+				members[i] = parent->world[start + i * stride];
+		}
+	}
+	{
+		struct zc_team **outs[1] = { team_p };
+
+		rc = team_split(parent, key, 1, &members, &n, &me, outs);
+	}
+	free(members);
+	if (rc && *team_p) {
+		free_mask |= 1ull << (*team_p)->slot;
+		slot_team[(*team_p)->slot] = NULL;
+		team_free(*team_p);
+		*team_p = NULL;
+	}
+	return rc;
+}
+
+int zc_team_split_2d(struct zc_team *parent, int xrange,
+		     struct zc_team **xteam_p, struct zc_team **yteam_p)
+{
+	int *members[2] = { NULL, NULL }, n[2], me[2], rc, p, row, col;
+	uint64_t key = UINT64_MAX;
+
+	rc = check_parent(parent, __func__);
+	if (rc)
+		return rc;
+	*xteam_p = *yteam_p = NULL;
+	p = parent->size;
+	if (xrange > p)
+		xrange = p;
+	if (xrange >= 1)
+		key = (uint64_t)xrange;
+	else
+		zc_err("%s: xrange %d must be positive", __func__, xrange);
+	if (xrange < 1)
+		xrange = 1;
+	row = parent->me / xrange;
+	col = parent->me % xrange;
+	n[0] = p - row * xrange < xrange ? p - row * xrange : xrange;
+	me[0] = col;
+	n[1] = (p - col + xrange - 1) / xrange;
+	me[1] = row;
+	members[0] = malloc((size_t)n[0] * sizeof(int));
+	members[1] = malloc((size_t)n[1] * sizeof(int));
+	if (!members[0] || !members[1])
+		key = UINT64_MAX;
+	for (int i = 0; members[0] && i < n[0]; i++)
+		members[0][i] = parent->world[row * xrange + i];
+	for (int i = 0; members[1] && i < n[1]; i++)
+		members[1][i] = parent->world[col + i * xrange];
+	{
+		struct zc_team **outs[2] = { xteam_p, yteam_p };
+
+		rc = team_split(parent, key, 2, members, n, me, outs);
+	}
+	free(members[0]);
+	free(members[1]);
+	for (int s = 0; rc && s < 2; s++) {
+		struct zc_team **tp = s ? yteam_p : xteam_p;
+
+		if (*tp) {
+			free_mask |= 1ull << (*tp)->slot;
+			slot_team[(*tp)->slot] = NULL;
+			team_free(*tp);
+			*tp = NULL;
+		}
+	}
+	return rc;
+}
+
+int zc_team_destroy(struct zc_team *team)
+{
+	int rc = zc_coll_check(team, __func__);
+
+	if (rc)
+		return rc;
+	if (team == world_team || team == node_team) {
+		zc_err("%s: the world and node teams live until finalize",
+		       __func__);
+		return -ZC_ETEAM;
+	}
+	/* Collective: nobody may still be writing into the slot when a
+	 * later split hands it out again. */
+	rc = zc_coll_sync(team, true);
+	free_mask |= 1ull << team->slot;
+	slot_team[team->slot] = NULL;
+	team_free(team);
+	return rc;
+}
+
+struct zc_team *zc_team_world(void)
+{
+	return world_team;
+}
+
+struct zc_team *zc_team_node(void)
+{
+	return node_team;
+}
+
+int zc_team_rank(const struct zc_team *team)
+{
+	return team ? team->me : -1;
+}
+
+int zc_team_size(const struct zc_team *team)
+{
+	return team ? team->size : -ZC_ETEAM;
+}
+
+int zc_team_translate(const struct zc_team *src, int src_rank,
+		      const struct zc_team *dst)
+{
+	if (!src || !dst || src_rank < 0 || src_rank >= src->size)
+		return -1;
+	for (int i = 0; i < dst->size; i++)
+		if (dst->world[i] == src->world[src_rank])
+			return i;
+	return -1;
+}
+
+int zc_coll_init(void)
+{
+	const int *local;
+	int *all, rc, n = zc_size(), nl;
+
+	rc = zc_coll_params_check();
+	if (rc)
+		return rc;
+	layout_compute(n);
+	rc = zc_calloc((size_t)zc_coll_params.teams, zc_coll_layout.size,
+		       (void **)&pool);
+	if (rc) {
+		zc_err("collectives: cannot allocate %ld team scratch slots of "
+		       "%zu bytes: %s", zc_coll_params.teams,
+		       zc_coll_layout.size, zc_strerror(rc));
+		return rc;
+	}
+	free_mask = zc_coll_params.teams == 64 ? ~0ull
+		    : (1ull << zc_coll_params.teams) - 1;
+	all = malloc((size_t)n * sizeof(int));
+	if (!all)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		all[i] = i;
+	rc = team_new(all, n, zc_rank(), 0, &world_team);
+	free(all);
+	nl = zc_local_ranks(&local);
+	/* Node teams are disjoint: they all use slot 1. */
+	if (!rc)
+		rc = team_new(local, nl, zc_local_rank(), 1, &node_team);
+	if (!rc)
+		rc = team_agree(world_team);
+	if (!rc)
+		rc = team_agree(node_team);
+	return rc;
+}
+
+void zc_coll_fini(void)
+{
+	for (int s = 0; s < ZC_COLL_MAX_TEAMS; s++) {
+		team_free(slot_team[s]);
+		slot_team[s] = NULL;
+	}
+	world_team = node_team = NULL;
+	pool = NULL;
+}

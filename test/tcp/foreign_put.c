@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/* A stranger (a process outside the job) connects to rank 1's port and
+ * sends well-formed puts: with a wrong proof, with no proof, with no
+ * handshake at all. Each time rank 1 closes the connection, its memory is
+ * unchanged, and the job's own connection still works. */
+#include <signal.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+
+#include "t_tcp.h"
+#include "zc_core.h"
+
+#define VLEN 4096
+
+static size_t put_msg(unsigned char *out, uint64_t off)
+{
+	static unsigned char evil[VLEN];
+	struct zc_tcp_ophdr oh = { .op = ZC_TCP_OP_PUT, .seq = 1, .off = off,
+				   .len = VLEN };
+
+	memset(evil, 0xee, sizeof(evil));
+	return t_tcp_op_msg(out, &oh, evil, VLEN);
+}
+
+/* Negotiate request + hello claiming to be rank 0; reads the response.
+ * Returns 0 when the rank answered like a job member would. */
+static int hello(int fd)
+{
+	struct zc_smbd_negotiate_req req = {
+		.min_version = ZC_SMBD_VERSION_1,
+		.max_version = ZC_SMBD_VERSION_1, .credits_requested = 8,
+		.preferred_send_size = 65536, .max_receive_size = 65536,
+		.max_fragmented_size = 1 << 20,
+	};
+	struct zc_tcp_hello h = { .from = 0, .to = 1 };
+	unsigned char m[4 + ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE];
+	unsigned char r[4 + ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_TCP_RESP_EXT_SIZE];
+	uint32_t len = sizeof(m) - 4;
+	size_t got = 0;
+
+	memcpy(m, &len, 4);
+	zc_smbd_negotiate_req_encode(&req, m + 4, sizeof(m) - 4);
+	if (getrandom(h.nonce, sizeof(h.nonce), 0) != sizeof(h.nonce))
+		return -1;
+	zc_tcp_hello_encode(&h, m + 4 + ZC_SMBD_NEGOTIATE_REQ_SIZE);
+	if (t_tcp_send(fd, m, sizeof(m)))
+		return -1;
+	while (got < sizeof(r)) {
+		ssize_t n = recv(fd, r + got, sizeof(r) - got, 0);
+
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static int stranger(int port, uint64_t off)
+{
+	static unsigned char buf[2 * VLEN + 512];
+	struct zc_tcp_ophdr auth = { .op = ZC_TCP_OP_AUTH };
+	unsigned char mac[ZC_TCP_MAC_SIZE];
+	size_t n;
+	int fd;
+
+	/* 1. a full handshake with a guessed proof, then a put */
+	fd = t_tcp_dial(port);
+	if (hello(fd))
+		return 10;
+	if (getrandom(mac, sizeof(mac), 0) != sizeof(mac))
+		return 11;
+	n = t_tcp_op_msg(buf, &auth, mac, sizeof(mac));
+	n += put_msg(buf + n, off);
+	t_tcp_send(fd, buf, n);
+	if (!t_tcp_closed_within(fd, 10))
+		return 12;
+	close(fd);
+	/* 2. handshake answered, no proof, straight to the put */
+	fd = t_tcp_dial(port);
+	if (hello(fd))
+		return 20;
+	n = put_msg(buf, off);
+	t_tcp_send(fd, buf, n);
+	if (!t_tcp_closed_within(fd, 10))
+		return 21;
+	close(fd);
+	/* 3. no handshake at all */
+	fd = t_tcp_dial(port);
+	n = put_msg(buf, off);
+	t_tcp_send(fd, buf, n);
+	if (!t_tcp_closed_within(fd, 10))
+		return 30;
+	close(fd);
+	return 0;
+}
+
+int main(void)
+{
+	uint64_t *port;
+	unsigned char *victim, *local;
+	int me, n;
+
+	T_OK(zc_init());
+	me = zc_rank();
+	n = zc_size();
+	T_SKIP_IF(n != 2, "needs exactly 2 ranks (has %d)", n);
+	T_OK(zc_calloc(1, sizeof(*port), (void **)&port));
+	T_OK(zc_malloc(VLEN, (void **)&victim));
+	memset(victim, 0x5a, VLEN);
+	if (me == 1) {
+		uint64_t p = (uint64_t)t_tcp_listen_port();
+
+		T_ASSERT((int64_t)p > 0, "rank 1 has no listening socket");
+		T_OK(zc_put(port, &p, sizeof(p), 0));
+	}
+	T_OK(zc_barrier_all());
+	if (me == 0) {
+		uint64_t off = (uint64_t)((char *)victim - zc_ctx->heap);
+		int st = 0;
+		pid_t pid = fork();
+
+		T_ASSERT(pid >= 0, "fork");
+		if (pid == 0)
+			_exit(stranger((int)*port, off));
+		T_ASSERT(waitpid(pid, &st, 0) == pid, "waitpid");
+		T_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			 "the stranger was not turned away (step code %d)",
+			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	}
+	T_OK(zc_barrier_all());
+	if (me == 1)
+		for (size_t i = 0; i < VLEN; i++)
+			T_ASSERT(victim[i] == 0x5a, "byte %zu changed to %#x by a "
+				 "stranger", i, victim[i]);
+	/* Everyone has checked before the real puts land. */
+	T_OK(zc_barrier_all());
+	/* The job's own connection is unaffected. */
+	local = malloc(VLEN);
+	T_ASSERT(local, "malloc");
+	for (size_t i = 0; i < VLEN; i++)
+		local[i] = t_pattern(me, 1 - me, i);
+	T_OK(zc_put(victim, local, VLEN, 1 - me));
+	T_OK(zc_barrier_all());
+	for (size_t i = 0; i < VLEN; i++)
+		T_ASSERT(victim[i] == t_pattern(1 - me, me, i),
+			 "put after the stranger: byte %zu", i);
+	free(local);
+	T_OK(zc_finalize());
+	if (me == 0)
+		printf("tcp_foreign_put: strangers turned away, memory intact\n");
+	return 0;
+}

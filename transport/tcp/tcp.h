@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcp.h: the tcp provider: one kernel TCP connection per peer pair, every
+ * socket operation submitted through one io_uring per rank, SMB-Direct
+ * framing with credits, a progress thread that serves peers' requests.
+ * Includes zc_provider.h, the smbd codec and its own wire header only;
+ * core reaches it through zc_tcp_ops.
+ *
+ * Threads: two SMB-Direct connections per ordered pair of ranks, like an
+ * SMB client and server: my "out" connection to rank r carries my requests
+ * and r's responses; my "in" connection from r carries r's requests and
+ * my responses. Out connections live on the application thread's ring
+ * (app_ring): it sends, receives the replies, and sleeps in the kernel on
+ * that ring while it waits, so a reply wakes it directly. In connections
+ * live on the progress thread's ring (prog_ring): it serves the peers'
+ * puts, gets and atomics while the application computes. Each ring and
+ * each connection is driven by exactly one thread, so the data path takes
+ * no lock; conn->lock only guards against close() and peer_status().
+ */
+#ifndef ZC_TCP_H
+#define ZC_TCP_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/uio.h>
+
+#include <liburing.h>
+
+#include "zc_provider.h"
+#include "smbd.h"
+#include "tcp_wire.h"
+
+/* Missing from liburing 2.3's io_uring.h (kernel 6.2+ ABI values). */
+#ifndef IORING_SEND_ZC_REPORT_USAGE
+#define IORING_SEND_ZC_REPORT_USAGE (1U << 3)
+#endif
+#ifndef IORING_NOTIF_USAGE_ZC_COPIED
+#define IORING_NOTIF_USAGE_ZC_COPIED (1U << 31)
+#endif
+
+/* Tunables (tcp_init.c declares them). */
+struct zc_tcp_params {
+	const char *iface;	/* ZC_TCP_IF: auto, an interface, or an IPv4 */
+	long port;		/* ZC_TCP_PORT: 0 = any */
+	const char *netns;	/* ZC_TCP_NETNS: names, rank r uses r % n */
+	long credits;		/* ZC_TCP_CREDITS */
+	size_t send_size;	/* ZC_TCP_SEND_SIZE: SMBD max send/receive */
+	size_t max_msg;		/* ZC_TCP_MAX_MSG: SMBD max fragmented size */
+	size_t direct_min;	/* ZC_TCP_DIRECT_MIN */
+	size_t inline_max;	/* ZC_TCP_INLINE_MAX */
+	const char *send_zc;	/* ZC_TCP_SEND_ZC: auto, on, off */
+	size_t zc_min;		/* ZC_TCP_ZC_MIN */
+	long connect_timeout_ms;	/* ZC_TCP_CONNECT_TIMEOUT */
+	long test_delay_us;	/* ZC_TCP_TEST_DELAY_US */
+};
+extern struct zc_tcp_params zc_tcp_params;
+
+/* io_uring user_data: a connection pointer with the kind in its low bits. */
+enum zc_tcp_ud {
+	ZC_TCP_UD_RECV = 1,
+	ZC_TCP_UD_SEND = 2,
+	ZC_TCP_UD_CONNECT = 3,
+	ZC_TCP_UD_ACCEPT = 4,	/* conn is NULL: the listener */
+	ZC_TCP_UD_WAKE = 5,
+	ZC_TCP_UD_MASK = 7,
+};
+
+enum zc_tcp_state {
+	ZC_TCP_CONNECTING,	/* initiator: connect submitted */
+	ZC_TCP_WAIT_RESP,	/* initiator: hello sent, awaiting response */
+	ZC_TCP_WAIT_HELLO,	/* responder: accepted, awaiting hello */
+	ZC_TCP_WAIT_AUTH,	/* responder: response sent, awaiting proof */
+	ZC_TCP_UP,		/* authenticated: ops flow */
+	ZC_TCP_DEAD,		/* failed or closed: ops fail */
+};
+
+/* One queued outgoing op message (or raw handshake bytes). */
+struct zc_tcp_tx {
+	struct zc_tcp_tx *next;
+	struct zc_tcp_ophdr oh;
+	const void *data;	/* payload: user memory, heap, or inl */
+	size_t dlen;
+	size_t msg_off;		/* op-message bytes already framed */
+	uint16_t flags;		/* SMBD flags for every fragment */
+	bool raw;		/* handshake bytes in inl, no SMBD framing */
+	unsigned char inl[];	/* inline copy of a small payload */
+};
+
+/* An op waiting for its completion at the initiator. */
+enum zc_tcp_pend_kind { ZC_TCP_PEND_ACK, ZC_TCP_PEND_GET, ZC_TCP_PEND_AMO };
+struct zc_tcp_pend {
+	uint64_t seq;
+	enum zc_tcp_pend_kind kind;
+	struct zc_comp *comp;
+	void *dst;		/* get: where the data goes */
+	uint64_t len;
+	uint64_t *old;		/* amo: fetched value */
+};
+
+/* Receive side of one connection (progress thread only). */
+struct zc_tcp_rx {
+	unsigned char *buf;
+	size_t cap, head, tail;	/* unparsed bytes are buf[head, tail) */
+	char *dptr;		/* direct receive in progress: target, bytes */
+	size_t dleft;
+	/* The op message being assembled from fragments. */
+	bool in_msg;
+	struct zc_tcp_ophdr cur;
+	char *cur_dst;		/* payload destination */
+	uint64_t cur_left;	/* op-message bytes still to come */
+	uint32_t frag_left;	/* payload bytes of this fragment to place */
+};
+
+#define ZC_TCP_IOV_MAX 128
+
+struct zc_tcp_conn {
+	struct zc_prov *prov;
+	struct io_uring *ring;	/* app_ring (out) or prog_ring (in) */
+	int fd;
+	int rank;		/* peer rank, -1 until identified */
+	bool initiator;		/* out connection: mine, to rank */
+	_Atomic int state;	/* enum zc_tcp_state */
+	char name[64];		/* "rank 3 (10.0.0.2:41234)" for logs */
+	struct sockaddr_in sa;
+	int inflight;		/* SQEs not yet completed */
+	struct zc_tcp_conn *next;	/* prov->conns */
+
+	pthread_mutex_t lock;
+	struct zc_smbd_credits cred;
+	struct zc_smbd_limits lim;
+	/* send queue */
+	struct zc_tcp_tx *txq, **txq_tail;
+	struct zc_tcp_tx *txfly;	/* items in the send in flight */
+	size_t txq_bytes;
+	bool tx_busy;
+	bool tx_zc_notif;	/* a SEND_ZC notification is still due */
+	int zc_mode;		/* 1 use SEND_ZC, 0 not, -1 probing */
+	int zc_probes;
+	struct msghdr msg;
+	struct iovec iov[ZC_TCP_IOV_MAX];
+	unsigned char hdrs[ZC_TCP_IOV_MAX / 2][ZC_TCP_PREFIX_SIZE +
+		ZC_SMBD_DATA_OFFSET + ZC_TCP_OPHDR_SIZE];
+	size_t tx_len;		/* bytes of the send in flight */
+	/* sequence and completion (initiator side of my requests) */
+	uint64_t next_seq;		/* last request seq issued */
+	_Atomic uint64_t issued;	/* copy for lock-free polling */
+	_Atomic uint64_t acked;		/* highest seq the peer processed */
+	struct zc_tcp_pend *pend;
+	size_t pend_cap, pend_head, pend_tail;	/* ring, under lock */
+	_Atomic size_t npend;
+	/* target side of the peer's requests */
+	uint64_t rx_seq;	/* last peer request processed */
+	bool ack_due;		/* processed requests not acked yet */
+	bool grant_due;		/* peer sent something other than an ACK */
+	/* liveness (progress thread) */
+	long long last_rx_ms, ka_sent_ms, born_ms;	/* 0: none pending */
+	bool bye;		/* the peer said goodbye */
+	/* handshake */
+	unsigned char nonce_mine[ZC_TCP_NONCE_SIZE];
+	unsigned char nonce_peer[ZC_TCP_NONCE_SIZE];
+	struct zc_tcp_rx rx;
+};
+
+struct zc_prov {
+	int rank, size;
+	const unsigned char *assigned;
+	char *heap;
+	size_t heap_size;
+	long peer_timeout_ms;
+	const struct zc_boot_services *boot;
+	unsigned char secret[ZC_TCP_SECRET_SIZE];
+
+	int lfd;		/* listening socket, -1 if none */
+	struct sockaddr_in laddr;
+	struct sockaddr_in acc_sa;	/* accept's peer address */
+	socklen_t acc_len;
+
+	struct io_uring app_ring, prog_ring;
+	bool rings_ok;
+	pthread_t thread;
+	bool thread_ok;
+	_Atomic bool stop;
+
+	pthread_mutex_t conns_lock;	/* the conns list */
+	struct zc_tcp_conn *conns;	/* every connection, all states */
+	struct zc_tcp_conn **out;	/* per rank: my requests (app) */
+	struct zc_tcp_conn **in;	/* per rank: its requests (progress) */
+	_Atomic int nup_in;		/* in connections authenticated */
+	int nup_out;
+	int nbi_err;			/* first error of a comp-less op */
+	long long last_timers_ms;	/* app thread's keepalive check */
+};
+
+extern const struct zc_provider_ops zc_tcp_ops;
+
+/* tcp_ring.c: submission (by the ring's one thread) and reaping */
+long long zc_tcp_now_ms(void);
+struct io_uring_sqe *zc_tcp_sqe(struct io_uring *ring);
+int zc_tcp_submit(struct io_uring *ring);
+void zc_tcp_set_ud(struct io_uring_sqe *sqe, struct zc_tcp_conn *c,
+		   enum zc_tcp_ud kind);
+int zc_tcp_post_recv(struct zc_tcp_conn *c);
+int zc_tcp_post_accept(struct zc_prov *p);
+/* Handles every completion waiting on ring; returns how many. */
+unsigned zc_tcp_reap(struct zc_prov *p, struct io_uring *ring);
+/* Application thread: wait up to timeout_us for a completion on
+ * app_ring, handle what came, run the out connections' timers. */
+void zc_tcp_app_wait(struct zc_prov *p, long timeout_us);
+
+/* tcp_conn.c: connections and the handshake */
+struct zc_tcp_conn *zc_tcp_conn_new(struct zc_prov *p, int fd,
+				    const struct sockaddr_in *sa,
+				    bool initiator, int rank);
+void zc_tcp_conn_free(struct zc_tcp_conn *c);
+int zc_tcp_sock_setup(int fd, long timeout_ms);
+int zc_tcp_conn_start(struct zc_prov *p, int rank,
+		      const struct sockaddr_in *sa);
+int zc_tcp_on_connected(struct zc_tcp_conn *c, int res);
+/* Handshake messages; return 0, or negative to drop the connection
+ * (logged). */
+int zc_tcp_on_hello(struct zc_tcp_conn *c, const unsigned char *m,
+		    size_t len);
+int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
+		   size_t len);
+int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
+		   const unsigned char *mac);
+/* Mark dead, fail everything outstanding, shut the socket (its pending
+ * receive ends). why: a reason, logged at level lvl (NULL: logged). */
+void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
+		      const char *why);
+
+/* tcp_tx.c: the send queue (the connection's thread, c->lock held) */
+struct zc_tcp_tx *zc_tcp_tx_new(size_t inline_len);
+void zc_tcp_tx_enqueue(struct zc_tcp_conn *c, struct zc_tcp_tx *t);
+void zc_tcp_tx_kick(struct zc_tcp_conn *c);
+void zc_tcp_tx_ack(struct zc_tcp_conn *c, uint16_t flags);
+/* c->lock not held. */
+void zc_tcp_tx_done(struct zc_tcp_conn *c, int res, unsigned cqe_flags);
+void zc_tcp_tx_free_all(struct zc_tcp_conn *c);
+
+/* tcp_rx.c: the receive stream (the connection's thread) */
+int zc_tcp_rx_init(struct zc_tcp_rx *rx, size_t cap);
+void zc_tcp_rx_fini(struct zc_tcp_rx *rx);
+void zc_tcp_on_recv(struct zc_tcp_conn *c, int res);
+
+/* tcp_progress.c */
+int zc_tcp_progress_start(struct zc_prov *p);
+void zc_tcp_progress_stop(struct zc_prov *p);
+/* Keepalives and the peer timeout of the thread's own connections. */
+void zc_tcp_timers(struct zc_prov *p, bool out, long long now);
+/* ops->progress: the application thread's share (out connections). */
+int zc_tcp_progress(struct zc_prov *p);
+
+/* tcp_ops.c */
+int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+	       size_t len, struct zc_comp *comp);
+int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
+	       size_t len, struct zc_comp *comp);
+int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
+	       enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
+	       uint64_t *old, struct zc_comp *comp);
+int zc_tcp_fence(struct zc_prov *p);
+int zc_tcp_quiet(struct zc_prov *p);
+int zc_tcp_peer_status(struct zc_prov *p, int rank);
+/* Complete pending entries up to acked; fail them all with err when err
+ * is nonzero (c->lock held). */
+void zc_tcp_pend_ack(struct zc_tcp_conn *c);
+void zc_tcp_pend_fail(struct zc_tcp_conn *c, int err);
+
+#endif /* ZC_TCP_H */

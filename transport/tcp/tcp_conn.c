@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connections: creation, the authenticated SMB-Direct negotiate, failure.
+ * Every rank opens one out connection to each peer (its requests) and
+ * accepts one in connection from each (theirs). Handshake, run by the
+ * thread that owns the connection:
+ *   initiator -> negotiate request + hello (ranks, nonce_i)
+ *   responder -> negotiate response + (ranks, nonce_r, MAC_R)
+ *   initiator    checks MAC_R, then sends AUTH (MAC_I) as its first data
+ *                transfer message, followed at once by ops
+ *   responder    checks MAC_I before it looks at anything else
+ * MAC_x = HMAC-SHA-256(job secret, role x, nonces, ranks): the secret never
+ * travels, and a foreign process learns nothing it can replay.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "tcp.h"
+
+static void conn_name(struct zc_tcp_conn *c)
+{
+	char ip[INET_ADDRSTRLEN] = "?";
+
+	inet_ntop(AF_INET, &c->sa.sin_addr, ip, sizeof(ip));
+	if (c->rank >= 0)
+		snprintf(c->name, sizeof(c->name), "rank %d (%s:%u)", c->rank,
+			 ip, ntohs(c->sa.sin_port));
+	else
+		snprintf(c->name, sizeof(c->name), "unidentified peer %s:%u",
+			 ip, ntohs(c->sa.sin_port));
+}
+
+struct zc_tcp_conn *zc_tcp_conn_new(struct zc_prov *p, int fd,
+				    const struct sockaddr_in *sa,
+				    bool initiator, int rank)
+{
+	struct zc_tcp_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->pend_cap = 4096;
+	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
+	if (!c->pend || zc_tcp_rx_init(&c->rx, 64 * 1024)) {
+		free(c->pend);
+		free(c);
+		return NULL;
+	}
+	c->prov = p;
+	c->ring = initiator ? &p->app_ring : &p->prog_ring;
+	c->fd = fd;
+	c->sa = *sa;
+	c->rank = rank;
+	c->initiator = initiator;
+	c->state = initiator ? ZC_TCP_CONNECTING : ZC_TCP_WAIT_HELLO;
+	c->txq_tail = &c->txq;
+	c->zc_mode = !strcmp(zc_tcp_params.send_zc, "on") ? 1 :
+		     !strcmp(zc_tcp_params.send_zc, "off") ? 0 : -1;
+	c->last_rx_ms = c->born_ms = zc_tcp_now_ms();
+	pthread_mutex_init(&c->lock, NULL);
+	conn_name(c);
+	pthread_mutex_lock(&p->conns_lock);
+	c->next = p->conns;
+	p->conns = c;
+	pthread_mutex_unlock(&p->conns_lock);
+	return c;
+}
+
+void zc_tcp_conn_free(struct zc_tcp_conn *c)
+{
+	zc_tcp_tx_free_all(c);
+	zc_tcp_rx_fini(&c->rx);
+	if (c->fd >= 0)
+		close(c->fd);
+	pthread_mutex_destroy(&c->lock);
+	free(c->pend);
+	free(c);
+}
+
+int zc_tcp_sock_setup(int fd, long timeout_ms)
+{
+	int one = 1;
+	unsigned to = (unsigned)timeout_ms;
+
+	/* Small op messages must leave at once: latency over batching. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		return -errno;
+	/* Unacknowledged data for longer than the peer timeout kills the
+	 * connection in the kernel too (a cut link). */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &to, sizeof(to)))
+		return -errno;
+	return 0;
+}
+
+int zc_tcp_conn_start(struct zc_prov *p, int rank,
+		      const struct sockaddr_in *sa)
+{
+	struct zc_tcp_conn *c;
+	struct io_uring_sqe *sqe;
+	int fd, rc;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		zc_err("tcp: socket for rank %d: %m", rank);
+		return rc;
+	}
+	rc = zc_tcp_sock_setup(fd, p->peer_timeout_ms);
+	if (rc) {
+		zc_err("tcp: setsockopt for rank %d: %s", rank, strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	c = zc_tcp_conn_new(p, fd, sa, true, rank);
+	if (!c) {
+		close(fd);
+		return -ENOMEM;
+	}
+	sqe = zc_tcp_sqe(c->ring);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_connect(sqe, fd, (const struct sockaddr *)&c->sa,
+			      sizeof(c->sa));
+	zc_tcp_set_ud(sqe, c, ZC_TCP_UD_CONNECT);
+	c->inflight++;
+	return zc_tcp_submit(c->ring);
+}
+
+static void local_limits(struct zc_smbd_limits *l)
+{
+	l->max_send_size = (uint32_t)zc_tcp_params.send_size;
+	l->max_receive_size = (uint32_t)zc_tcp_params.send_size;
+	l->max_fragmented_send_size = (uint32_t)zc_tcp_params.max_msg;
+	l->max_fragmented_recv_size = (uint32_t)zc_tcp_params.max_msg;
+	l->max_read_write_size = (uint32_t)zc_tcp_params.max_msg;
+}
+
+static int send_raw(struct zc_tcp_conn *c, const void *m, size_t len)
+{
+	struct zc_tcp_tx *t = zc_tcp_tx_new(ZC_TCP_PREFIX_SIZE + len);
+	unsigned char *b;
+
+	if (!t)
+		return -ENOMEM;
+	b = t->inl;
+	b[0] = (unsigned char)len;
+	b[1] = (unsigned char)(len >> 8);
+	b[2] = (unsigned char)(len >> 16);
+	b[3] = (unsigned char)(len >> 24);
+	memcpy(b + ZC_TCP_PREFIX_SIZE, m, len);
+	t->raw = true;
+	t->data = t->inl;
+	t->dlen = ZC_TCP_PREFIX_SIZE + len;
+	pthread_mutex_lock(&c->lock);
+	zc_tcp_tx_enqueue(c, t);
+	zc_tcp_tx_kick(c);
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+int zc_tcp_on_connected(struct zc_tcp_conn *c, int res)
+{
+	struct zc_prov *p = c->prov;
+	struct zc_smbd_negotiate_req req = {
+		.min_version = ZC_SMBD_VERSION_1,
+		.max_version = ZC_SMBD_VERSION_1,
+		.credits_requested = (uint16_t)zc_tcp_params.credits,
+		.preferred_send_size = (uint32_t)zc_tcp_params.send_size,
+		.max_receive_size = (uint32_t)zc_tcp_params.send_size,
+		.max_fragmented_size = (uint32_t)zc_tcp_params.max_msg,
+	};
+	struct zc_tcp_hello h = { .from = (uint32_t)p->rank,
+				  .to = (uint32_t)c->rank };
+	unsigned char m[ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE];
+	int rc;
+
+	if (res < 0) {
+		zc_err("tcp: connect to %s: %s", c->name, strerror(-res));
+		return res;
+	}
+	if (getrandom(c->nonce_mine, sizeof(c->nonce_mine), 0) !=
+	    (ssize_t)sizeof(c->nonce_mine)) {
+		zc_err("tcp: getrandom for the nonce to %s: %m", c->name);
+		return -EIO;
+	}
+	memcpy(h.nonce, c->nonce_mine, sizeof(h.nonce));
+	rc = zc_smbd_negotiate_req_encode(&req, m, sizeof(m));
+	if (rc < 0)
+		return rc;
+	zc_tcp_hello_encode(&h, m + ZC_SMBD_NEGOTIATE_REQ_SIZE);
+	c->state = ZC_TCP_WAIT_RESP;
+	rc = send_raw(c, m, sizeof(m));
+	if (!rc)
+		rc = zc_tcp_post_recv(c);
+	return rc;
+}
+
+static int credits_setup(struct zc_tcp_conn *c, uint16_t peer_requested,
+			 uint16_t peer_granted)
+{
+	uint16_t n = (uint16_t)zc_tcp_params.credits;
+	int rc = zc_smbd_credits_init(&c->cred, n, n);
+
+	/* One buffer beyond what we grant: MS-SMBD 3.1.5.9's extra credit
+	 * for a peer holding its last one. Receives are placed from the
+	 * stream, so a "posted buffer" is a promise, not memory. */
+	if (!rc)
+		rc = zc_smbd_credits_post(&c->cred, (uint32_t)n + 1);
+	if (!rc)
+		rc = zc_smbd_credits_on_negotiate(&c->cred, peer_requested,
+						  peer_granted);
+	return rc;
+}
+
+#define DROP(c, ...)                                                        \
+	do {                                                                \
+		zc_err("tcp: dropping %s: " __VA_ARGS__);                   \
+		return -EPROTO;                                             \
+	} while (0)
+
+int zc_tcp_on_hello(struct zc_tcp_conn *c, const unsigned char *m,
+		    size_t len)
+{
+	struct zc_prov *p = c->prov;
+	struct zc_smbd_negotiate_req req;
+	struct zc_smbd_negotiate_resp resp = { 0 };
+	struct zc_smbd_limits local;
+	struct zc_tcp_hello h;
+	struct zc_tcp_resp_ext r;
+	unsigned char out[ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_TCP_RESP_EXT_SIZE];
+	uint16_t g;
+	int rc;
+
+	if (len != ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE)
+		DROP(c, "negotiate request of %zu bytes (want %u)", c->name,
+		     len, ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE);
+	rc = zc_smbd_negotiate_req_decode(m, len, &req);
+	if (rc)
+		DROP(c, "bad negotiate request (%s)", c->name, strerror(-rc));
+	rc = zc_tcp_hello_decode(m + ZC_SMBD_NEGOTIATE_REQ_SIZE,
+				 ZC_TCP_HELLO_EXT_SIZE, &h);
+	if (rc)
+		DROP(c, "not a zcomm hello (bad magic or version)", c->name);
+	/* Any rank of the job may reach me (its ZC_TRANSPORTS decides),
+	 * not only those I reach by tcp: the proof below decides. */
+	if (h.to != (uint32_t)p->rank || h.from >= (uint32_t)p->size ||
+	    h.from == (uint32_t)p->rank)
+		DROP(c, "hello from rank %u to rank %u: not a peer of mine",
+		     c->name, h.from, h.to);
+	/* A duplicate is refused only after authentication (on_auth): a
+	 * stranger claiming a connected rank must fail the proof first. */
+	c->rank = (int)h.from;
+	conn_name(c);
+	local_limits(&local);
+	rc = zc_smbd_negotiate_accept(&local, &req, &c->lim);
+	if (!rc)
+		rc = credits_setup(c, req.credits_requested, 0);
+	if (rc)
+		DROP(c, "negotiate: %s", c->name, strerror(-rc));
+	g = zc_smbd_credits_grantable(&c->cred);
+	zc_smbd_credits_grant(&c->cred, g);
+	resp.min_version = resp.max_version = ZC_SMBD_VERSION_1;
+	resp.negotiated_version = ZC_SMBD_VERSION_1;
+	resp.credits_requested = (uint16_t)zc_tcp_params.credits;
+	resp.credits_granted = g;
+	resp.max_read_write_size = local.max_read_write_size;
+	resp.preferred_send_size = c->lim.max_send_size;
+	resp.max_receive_size = local.max_receive_size;
+	resp.max_fragmented_size = local.max_fragmented_recv_size;
+	rc = zc_smbd_negotiate_resp_encode(&resp, out, sizeof(out));
+	if (rc < 0)
+		return rc;
+	memcpy(c->nonce_peer, h.nonce, ZC_TCP_NONCE_SIZE);
+	if (getrandom(c->nonce_mine, ZC_TCP_NONCE_SIZE, 0) !=
+	    (ssize_t)ZC_TCP_NONCE_SIZE)
+		return -EIO;
+	r.from = (uint32_t)p->rank;
+	r.to = h.from;
+	memcpy(r.nonce, c->nonce_mine, ZC_TCP_NONCE_SIZE);
+	zc_tcp_auth_mac(p->secret, 'R', c->nonce_peer, c->nonce_mine, h.from,
+			(uint32_t)p->rank, r.mac);
+	zc_tcp_resp_ext_encode(&r, out + ZC_SMBD_NEGOTIATE_RESP_SIZE);
+	c->state = ZC_TCP_WAIT_AUTH;
+	return send_raw(c, out, sizeof(out));
+}
+
+int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
+		   size_t len)
+{
+	struct zc_prov *p = c->prov;
+	struct zc_smbd_negotiate_resp resp;
+	struct zc_smbd_limits local;
+	struct zc_tcp_resp_ext r;
+	unsigned char mac[ZC_TCP_MAC_SIZE];
+	struct zc_tcp_tx *t;
+	int rc;
+
+	if (len != ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_TCP_RESP_EXT_SIZE)
+		DROP(c, "negotiate response of %zu bytes", c->name, len);
+	rc = zc_smbd_negotiate_resp_decode(m, len, &resp);
+	if (rc)
+		DROP(c, "negotiate response refused or bad (%s)", c->name,
+		     strerror(-rc));
+	rc = zc_tcp_resp_ext_decode(m + ZC_SMBD_NEGOTIATE_RESP_SIZE,
+				    ZC_TCP_RESP_EXT_SIZE, &r);
+	if (rc || r.from != (uint32_t)c->rank || r.to != (uint32_t)p->rank)
+		DROP(c, "response names the wrong ranks", c->name);
+	memcpy(c->nonce_peer, r.nonce, ZC_TCP_NONCE_SIZE);
+	zc_tcp_auth_mac(p->secret, 'R', c->nonce_mine, c->nonce_peer,
+			(uint32_t)p->rank, (uint32_t)c->rank, mac);
+	if (!zc_tcp_mac_equal(mac, r.mac)) {
+		zc_err("tcp: dropping %s: failed authentication (not this "
+		       "job's secret)", c->name);
+		return -ZC_EAUTH;
+	}
+	local_limits(&local);
+	rc = zc_smbd_negotiate_finish(&local, &resp, &c->lim);
+	if (!rc)
+		rc = credits_setup(c, resp.credits_requested,
+				   resp.credits_granted);
+	if (rc)
+		DROP(c, "negotiate: %s", c->name, strerror(-rc));
+	t = zc_tcp_tx_new(ZC_TCP_MAC_SIZE);
+	if (!t)
+		return -ENOMEM;
+	t->oh.op = ZC_TCP_OP_AUTH;
+	zc_tcp_auth_mac(p->secret, 'I', c->nonce_mine, c->nonce_peer,
+			(uint32_t)p->rank, (uint32_t)c->rank, t->inl);
+	t->data = t->inl;
+	t->dlen = ZC_TCP_MAC_SIZE;
+	pthread_mutex_lock(&c->lock);
+	zc_tcp_tx_enqueue(c, t);
+	c->state = ZC_TCP_UP;
+	zc_tcp_tx_kick(c);
+	pthread_mutex_unlock(&c->lock);
+	p->out[c->rank] = c;
+	p->nup_out++;
+	zc_dbg("tcp: connected to %s", c->name);
+	return 0;
+}
+
+int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
+		   const unsigned char *mac)
+{
+	struct zc_prov *p = c->prov;
+	unsigned char want[ZC_TCP_MAC_SIZE];
+
+	if (h->op != ZC_TCP_OP_AUTH)
+		DROP(c, "op %u before authentication", c->name, h->op);
+	zc_tcp_auth_mac(p->secret, 'I', c->nonce_peer, c->nonce_mine,
+			(uint32_t)c->rank, (uint32_t)p->rank, want);
+	if (!zc_tcp_mac_equal(want, mac)) {
+		zc_err("tcp: dropping %s: failed authentication (not this "
+		       "job's secret)", c->name);
+		return -ZC_EAUTH;
+	}
+	if (p->in[c->rank])
+		DROP(c, "rank %d is already connected", c->name, c->rank);
+	c->state = ZC_TCP_UP;
+	__atomic_store_n(&p->in[c->rank], c, __ATOMIC_RELEASE);
+	atomic_fetch_add(&p->nup_in, 1);
+	zc_dbg("tcp: accepted %s", c->name);
+	return 0;
+}
+
+void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
+		      const char *why)
+{
+	struct io_uring_sqe *sqe;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->state == ZC_TCP_DEAD) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	if (why)
+		zc_log(lvl, "tcp: connection to %s lost: %s", c->name, why);
+	zc_tcp_pend_fail(c, -ZC_EPEERDEAD);
+	c->state = ZC_TCP_DEAD;
+	pthread_mutex_unlock(&c->lock);
+	/* Ends the pending receive and any send; the socket is closed when
+	 * nothing of the kernel's refers to it any more. */
+	sqe = zc_tcp_sqe(c->ring);
+	if (sqe) {
+		io_uring_prep_shutdown(sqe, c->fd, SHUT_RDWR);
+		zc_tcp_set_ud(sqe, c, ZC_TCP_UD_WAKE);
+		c->inflight++;
+		zc_tcp_submit(c->ring);
+	}
+}

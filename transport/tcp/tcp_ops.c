@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The initiator side of put, get and atomics, and quiet (application
+ * thread, on its out connections). Every op is a numbered request; the target serves requests
+ * in order and acknowledges cumulatively (the ack field of whatever it
+ * sends next), so a put completes when an ack covers its number and quiet
+ * waits until the last number issued is acked and no response is due.
+ * Fence is free: one ordered stream per peer, served in order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp.h"
+
+/* Most bytes queued on one connection before the issuer waits. */
+#define TXQ_MAX (64u << 20)
+
+static struct zc_tcp_conn *conn_of(struct zc_prov *p, int rank)
+{
+	struct zc_tcp_conn *c = p->out[rank];
+
+	return c && c->state == ZC_TCP_UP ? c : NULL;
+}
+
+/* A blocking op: sleep on my ring until its replies came. */
+static int comp_wait(struct zc_prov *p, struct zc_comp *comp, int rc)
+{
+	if (rc != ZC_INPROGRESS || !comp)
+		return rc;
+	while (atomic_load_explicit(&comp->pending, memory_order_acquire) > 0)
+		zc_tcp_app_wait(p, 1000);
+	return atomic_load_explicit(&comp->status, memory_order_relaxed);
+}
+
+/* c->lock held. */
+void zc_tcp_pend_ack(struct zc_tcp_conn *c)
+{
+	uint64_t acked = atomic_load_explicit(&c->acked, memory_order_relaxed);
+
+	while (c->pend_head != c->pend_tail) {
+		struct zc_tcp_pend *e = &c->pend[c->pend_head % c->pend_cap];
+
+		if (e->kind != ZC_TCP_PEND_ACK || e->seq > acked)
+			break;
+		if (e->comp)
+			zc_comp_done(e->comp, 0);
+		c->pend_head++;
+		atomic_fetch_sub(&c->npend, 1);
+	}
+}
+
+/* c->lock held. */
+void zc_tcp_pend_fail(struct zc_tcp_conn *c, int err)
+{
+	bool lost = atomic_load(&c->acked) < atomic_load(&c->issued);
+
+	while (c->pend_head != c->pend_tail) {
+		struct zc_tcp_pend *e = &c->pend[c->pend_head % c->pend_cap];
+
+		if (e->comp)
+			zc_comp_done(e->comp, err);
+		else
+			lost = true;
+		c->pend_head++;
+	}
+	atomic_store(&c->npend, 0);
+	if (lost && !c->prov->nbi_err)
+		c->prov->nbi_err = err;
+}
+
+/* Queues t as the next request to c; waits (without locks) while the
+ * queue or the pending table is full: the sender blocks for credits. */
+static int issue(struct zc_tcp_conn *c, struct zc_tcp_tx *t,
+		 const struct zc_tcp_pend *pe)
+{
+	for (;;) {
+		pthread_mutex_lock(&c->lock);
+		if (c->state != ZC_TCP_UP) {
+			pthread_mutex_unlock(&c->lock);
+			free(t);
+			return -ZC_EPEERDEAD;
+		}
+		if (c->txq_bytes < TXQ_MAX &&
+		    (!pe || c->pend_tail - c->pend_head < c->pend_cap))
+			break;
+		pthread_mutex_unlock(&c->lock);
+		/* Credits and replies arrive on my own ring. */
+		zc_tcp_app_wait(c->prov, 1000);
+	}
+	t->oh.seq = ++c->next_seq;
+	atomic_store_explicit(&c->issued, c->next_seq, memory_order_relaxed);
+	if (pe) {
+		struct zc_tcp_pend *e = &c->pend[c->pend_tail % c->pend_cap];
+
+		*e = *pe;
+		e->seq = t->oh.seq;
+		c->pend_tail++;
+		atomic_fetch_add(&c->npend, 1);
+	}
+	zc_tcp_tx_enqueue(c, t);
+	zc_tcp_tx_kick(c);
+	pthread_mutex_unlock(&c->lock);
+	return ZC_INPROGRESS;
+}
+
+/* Largest payload of one op message: the negotiated fragmented size. */
+static size_t max_payload(const struct zc_tcp_conn *c)
+{
+	return c->lim.max_fragmented_send_size - ZC_TCP_OPHDR_SIZE;
+}
+
+int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+	       size_t len, struct zc_comp *comp)
+{
+	struct zc_tcp_conn *c = conn_of(p, rank);
+	size_t done = 0;
+	int rc = ZC_INPROGRESS;
+
+	if (!c)
+		return -ZC_EPEERDEAD;
+	if (!len)
+		return 0;
+	do {
+		size_t n = len - done < max_payload(c) ? len - done
+						       : max_payload(c);
+		bool last = done + n == len;
+		/* Small payloads are copied so that src is free at once. */
+		bool inl = n <= zc_tcp_params.inline_max;
+		struct zc_tcp_tx *t = zc_tcp_tx_new(inl ? n : 0);
+		struct zc_tcp_pend pe = { .kind = ZC_TCP_PEND_ACK,
+					  .comp = comp };
+
+		if (!t)
+			return -ENOMEM;
+		t->oh.op = ZC_TCP_OP_PUT;
+		t->oh.off = off + done;
+		t->oh.len = n;
+		if (inl)
+			memcpy(t->inl, (const char *)src + done, n);
+		t->data = inl ? (const void *)t->inl : (const char *)src + done;
+		t->dlen = n;
+		rc = issue(c, t, last && comp ? &pe : NULL);
+		done += n;
+	} while (rc == ZC_INPROGRESS && done < len);
+	return comp_wait(p, comp, rc);
+}
+
+int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
+	       size_t len, struct zc_comp *comp)
+{
+	struct zc_tcp_conn *c = conn_of(p, rank);
+	size_t done = 0;
+	int rc = ZC_INPROGRESS;
+
+	if (!c)
+		return -ZC_EPEERDEAD;
+	if (!len)
+		return 0;
+	do {
+		size_t n = len - done < max_payload(c) ? len - done
+						       : max_payload(c);
+		struct zc_tcp_tx *t = zc_tcp_tx_new(0);
+		/* Responses come in order: the last one completes comp. */
+		struct zc_tcp_pend pe = {
+			.kind = ZC_TCP_PEND_GET, .dst = (char *)dst + done,
+			.len = n, .comp = done + n == len ? comp : NULL,
+		};
+
+		if (!t)
+			return -ENOMEM;
+		t->oh.op = ZC_TCP_OP_GET;
+		t->oh.off = off + done;
+		t->oh.len = n;
+		rc = issue(c, t, &pe);
+		done += n;
+	} while (rc == ZC_INPROGRESS && done < len);
+	return comp_wait(p, comp, rc);
+}
+
+int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
+	       enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
+	       uint64_t *old, struct zc_comp *comp)
+{
+	struct zc_tcp_conn *c = conn_of(p, rank);
+	struct zc_tcp_tx *t;
+	struct zc_tcp_pend pe = { .kind = old ? ZC_TCP_PEND_AMO :
+					      ZC_TCP_PEND_ACK,
+				  .old = old, .comp = comp };
+
+	if (!c)
+		return -ZC_EPEERDEAD;
+	t = zc_tcp_tx_new(0);
+	if (!t)
+		return -ENOMEM;
+	t->oh.op = ZC_TCP_OP_AMO;
+	t->oh.flags = old ? ZC_TCP_F_FETCH : 0;
+	t->oh.width = (uint8_t)width;
+	t->oh.amo = (uint8_t)op;
+	t->oh.off = off;
+	t->oh.value = value;
+	t->oh.cmp = cmp;
+	return comp_wait(p, comp, issue(c, t, old || comp ? &pe : NULL));
+}
+
+int zc_tcp_fence(struct zc_prov *p)
+{
+	(void)p;
+	return 0;
+}
+
+int zc_tcp_quiet(struct zc_prov *p)
+{
+	int err;
+
+	for (int r = 0; r < p->size; r++) {
+		struct zc_tcp_conn *c = p->out[r];
+
+		/* Bounded: a silent peer is declared dead by the keepalive
+		 * timers that zc_tcp_app_wait runs. */
+		while (c && c->state == ZC_TCP_UP &&
+		       (atomic_load_explicit(&c->acked, memory_order_relaxed) <
+			c->next_seq ||
+			atomic_load_explicit(&c->npend, memory_order_relaxed)))
+			zc_tcp_app_wait(p, 1000);
+	}
+	err = p->nbi_err;
+	p->nbi_err = 0;
+	return err;
+}
+
+int zc_tcp_peer_status(struct zc_prov *p, int rank)
+{
+	struct zc_tcp_conn *o = p->out ? p->out[rank] : NULL;
+	struct zc_tcp_conn *i = p->in ?
+		__atomic_load_n(&p->in[rank], __ATOMIC_ACQUIRE) : NULL;
+
+	/* A peer that said goodbye left cleanly (it finished what the
+	 * barriers ask of it): gone, not failed. */
+	return (o && o->state == ZC_TCP_DEAD && !o->bye) ||
+	       (i && i->state == ZC_TCP_DEAD && !i->bye) ? -ZC_EPEERDEAD : 0;
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The progress thread: reaps prog_ring (accepts, the in connections'
+ * receives and sends), so that peers' puts, gets and atomics are served
+ * while the application computes; and keeps time for its connections:
+ * handshake deadlines and the release of dead sockets. It sleeps in the
+ * kernel between events: in a VM a spinning thread costs more than a
+ * wakeup. The application thread keeps time for its out connections
+ * (keepalives, the peer timeout) whenever it waits in zcomm.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcp.h"
+
+#define TICK_MS 50
+
+static void conn_up_timers(struct zc_tcp_conn *c, long long now, long to)
+{
+	char why[192];
+
+	if (c->ka_sent_ms && now - c->ka_sent_ms > to) {
+		snprintf(why, sizeof(why), "no reply for %lld ms "
+			 "(ZC_PEER_TIMEOUT %ld ms; credits %u, granted %u, "
+			 "queued %zu B%s)", now - c->ka_sent_ms, to,
+			 c->cred.send_credits, c->cred.recv_granted,
+			 c->txq_bytes, c->tx_busy ? ", sending" : "");
+		zc_tcp_conn_fail(c, ZC_LOG_ERROR, why);
+	} else if (!c->ka_sent_ms && now - c->last_rx_ms > to / 3) {
+		/* A keepalive: the peer's progress thread answers at once;
+		 * its silence for the timeout means it is gone. */
+		c->ka_sent_ms = now;
+		pthread_mutex_lock(&c->lock);
+		zc_tcp_tx_ack(c, ZC_SMBD_FLAG_RESPONSE_REQUESTED);
+		zc_tcp_tx_kick(c);
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
+{
+	long to = p->peer_timeout_ms;
+
+	pthread_mutex_lock(&p->conns_lock);
+	for (struct zc_tcp_conn *c = p->conns; c; c = c->next) {
+		if (c->initiator != out)
+			continue;
+		switch (c->state) {
+		case ZC_TCP_UP:
+			/* Out connections only: the requester watches. */
+			if (out)
+				conn_up_timers(c, now, to);
+			break;
+		case ZC_TCP_DEAD:
+			/* Free a dead in connection's socket and buffer once
+			 * the kernel is done with them (strangers may open
+			 * many); the struct stays for peer_status. */
+			if (!out && c->fd >= 0 && !c->inflight) {
+				pthread_mutex_lock(&c->lock);
+				zc_tcp_tx_free_all(c);
+				close(c->fd);
+				c->fd = -1;
+				zc_tcp_rx_fini(&c->rx);
+				pthread_mutex_unlock(&c->lock);
+			}
+			break;
+		default:
+			/* Handshakes: a peer that never completes one (a
+			 * stranger, a dead rank) is dropped in time. */
+			if (now - c->born_ms > (out ?
+					zc_tcp_params.connect_timeout_ms : to))
+				zc_tcp_conn_fail(c, ZC_LOG_WARN,
+						 "handshake not completed in time");
+			break;
+		}
+	}
+	pthread_mutex_unlock(&p->conns_lock);
+}
+
+/* Closing: BYE on every in connection, then let them drain (bounded), so
+ * that peers tell a clean exit from a crash. */
+static void say_goodbye(struct zc_prov *p)
+{
+	long long t0 = zc_tcp_now_ms();
+	bool busy = true;
+
+	for (int r = 0; r < p->size; r++) {
+		struct zc_tcp_conn *c = p->in[r];
+		struct zc_tcp_tx *t;
+
+		if (c && c->state == ZC_TCP_UP && (t = zc_tcp_tx_new(0))) {
+			pthread_mutex_lock(&c->lock);
+			t->oh.op = ZC_TCP_OP_BYE;
+			zc_tcp_tx_enqueue(c, t);
+			zc_tcp_tx_kick(c);
+			pthread_mutex_unlock(&c->lock);
+		}
+	}
+	while (busy && zc_tcp_now_ms() - t0 < 1000) {
+		struct __kernel_timespec ts = { 0, 1000000 };
+		struct io_uring_cqe *cqe;
+
+		busy = false;
+		for (int r = 0; r < p->size; r++) {
+			struct zc_tcp_conn *c = p->in[r];
+
+			busy |= c && c->state == ZC_TCP_UP &&
+				(c->txq || c->tx_busy || c->tx_zc_notif);
+		}
+		if (busy) {
+			io_uring_wait_cqe_timeout(&p->prog_ring, &cqe, &ts);
+			zc_tcp_reap(p, &p->prog_ring);
+		}
+	}
+}
+
+static void *loop(void *arg)
+{
+	struct zc_prov *p = arg;
+	long long last_tick = 0;
+
+	if (zc_tcp_post_accept(p))
+		zc_err("tcp: cannot accept connections");
+	while (!atomic_load(&p->stop)) {
+		struct __kernel_timespec ts = { 0, TICK_MS * 1000000L };
+		struct io_uring_cqe *cqe;
+		long long now;
+
+		io_uring_wait_cqe_timeout(&p->prog_ring, &cqe, &ts);
+		zc_tcp_reap(p, &p->prog_ring);
+		now = zc_tcp_now_ms();
+		if (now - last_tick >= TICK_MS) {
+			last_tick = now;
+			zc_tcp_timers(p, false, now);
+		}
+	}
+	say_goodbye(p);
+	return NULL;
+}
+
+int zc_tcp_progress_start(struct zc_prov *p)
+{
+	int rc = pthread_create(&p->thread, NULL, loop, p);
+
+	if (rc) {
+		zc_err("tcp: cannot start the progress thread: %s",
+		       strerror(rc));
+		return -rc;
+	}
+	p->thread_ok = true;
+	return 0;
+}
+
+void zc_tcp_progress_stop(struct zc_prov *p)
+{
+	struct io_uring_sqe *sqe;
+
+	if (!p->thread_ok)
+		return;
+	atomic_store(&p->stop, true);
+	/* Wake it through its own ring: a message from mine. */
+	sqe = zc_tcp_sqe(&p->app_ring);
+	if (sqe) {
+		io_uring_prep_msg_ring(sqe, p->prog_ring.ring_fd, 0,
+				       ZC_TCP_UD_WAKE, 0);
+		zc_tcp_set_ud(sqe, NULL, ZC_TCP_UD_WAKE);
+		zc_tcp_submit(&p->app_ring);
+	}
+	pthread_join(p->thread, NULL);
+	p->thread_ok = false;
+	zc_tcp_reap(p, &p->app_ring);
+}
+
+int zc_tcp_progress(struct zc_prov *p)
+{
+	if (p->rings_ok)
+		zc_tcp_app_wait(p, 0);
+	return 0;
+}
