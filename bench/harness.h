@@ -26,6 +26,7 @@ struct bench_opts {
 	double budget_ms;		/* target timed run per size */
 	long iters;			/* fixed count; 0: from budget_ms */
 	int window;			/* ops per completion (bandwidth) */
+	int batches;			/* >1: best of this many batches */
 	int min_ranks;			/* the benchmark needs this many */
 };
 
