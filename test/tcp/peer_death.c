@@ -86,6 +86,19 @@ int main(void)
 				 t_pattern(from, me, i),
 				 "put from survivor %d: byte %zu", from, i);
 	}
+	/* Survivors-only sync (any barrier includes the dead rank): count
+	 * in at rank 0, wait for all, then count out; rank 0 leaves last. */
+	for (int phase = 0; phase < 2; phase++) {
+		uint64_t *ctr = (uint64_t *)sym + phase * 8, v = 0;
+
+		T_OK(zc_atomic_add64(ctr, 1, 0));
+		while (phase == 0 || me == 0) {
+			T_OK(zc_atomic(ZC_AMO_FETCH, ctr, 8, 0, 0, 0, &v));
+			if (v == (uint64_t)victim)
+				break;
+			T_ASSERT(now() - t0 < 60, "survivors never met");
+		}
+	}
 	free(local);
 	/* The finalize barrier includes the dead rank: an error, no hang. */
 	rc = zc_finalize();

@@ -44,9 +44,10 @@ struct zc_tcp_conn *zc_tcp_conn_new(struct zc_prov *p, int fd,
 
 	if (!c)
 		return NULL;
-	c->pend_cap = 4096;
-	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
-	if (!c->pend || zc_tcp_rx_init(&c->rx, 64 * 1024)) {
+	/* Only my out connections have ops waiting for replies. */
+	c->pend_cap = initiator ? 1024 : 0;
+	c->pend = initiator ? calloc(c->pend_cap, sizeof(*c->pend)) : NULL;
+	if ((initiator && !c->pend) || zc_tcp_rx_init(&c->rx, 64 * 1024)) {
 		free(c->pend);
 		free(c);
 		return NULL;
