@@ -118,7 +118,9 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 	bool small = nbytes <= zc_coll_params.small;
 	bool tiny = t->oversub && nbytes <= ZC_INLINE_MAX;
 
-	if (zc_coll_forced[kind] != ZC_ALG_AUTO)
+	/* Flat carries one line: forcing it covers the messages that fit. */
+	if (zc_coll_forced[kind] != ZC_ALG_AUTO &&
+	    (zc_coll_forced[kind] != ZC_ALG_FLAT || nbytes <= ZC_INLINE_MAX))
 		return zc_coll_forced[kind];
 	switch (kind) {
 	case ZC_COLL_BARRIER:

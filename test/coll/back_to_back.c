@@ -17,7 +17,7 @@ int main(void)
 	n = zc_size();
 	w = zc_team_world();
 	/* Oversubscribed, every wait is a trip through the scheduler. */
-	iters = n <= 2 ? 5000 : n <= 4 ? 1500 : 400;
+	iters = n <= 2 ? 3000 : n <= 4 ? 600 : 250;
 	T_OK(zc_malloc(64 * 1024, (void **)&a));
 	T_OK(zc_malloc(64 * 1024, (void **)&b));
 	T_OK(zc_calloc((size_t)n, 8, (void **)&slot));
