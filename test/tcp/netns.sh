@@ -6,9 +6,13 @@
 # PMIx_Init in the root namespace, then enters its own before its
 # sockets). Runs a put/get test program over them and checks that the
 # ranks listened on the veth addresses, not on loopback.
-# Usage: netns.sh PROGRAM [ARGS]. Exit 0 pass, 1 fail, 77 skip.
+# With --cut, the veth is taken down while PROGRAM runs (once it creates
+# $T_TCP_MARKER; the time of the cut goes to $T_TCP_MARKER.cut first).
+# Usage: netns.sh [--cut] PROGRAM [ARGS]. Exit 0 pass, 1 fail, 77 skip.
 set -u
-prog=${1:?usage: netns.sh PROGRAM}
+cut=0
+if [ "${1:-}" = --cut ]; then cut=1; shift; fi
+prog=${1:?usage: netns.sh [--cut] PROGRAM}
 shift
 if [ "$(id -u)" != 0 ]; then echo "skipped: needs root for ip netns"; exit 77; fi
 command -v ip >/dev/null || { echo "skipped: no ip (iproute2)"; exit 77; }
@@ -34,10 +38,20 @@ if command -v ping >/dev/null; then
 		{ echo "fail: the namespaces cannot reach each other"; exit 1; }
 fi
 log=$(mktemp)
+export T_TCP_MARKER=$log.marker
 ZC_TRANSPORTS=tcp ZC_TCP_NETNS="$a,$b" ZC_LOG=info \
 	timeout -k 5 100 mpirun --allow-run-as-root --oversubscribe \
-	--bind-to none -n 2 "$prog" "$@" >"$log" 2>&1
+	--bind-to none -x T_TCP_MARKER -n 2 "$prog" "$@" >"$log" 2>&1 &
+run=$!
+if [ $cut = 1 ]; then
+	for _ in $(seq 300); do [ -e "$T_TCP_MARKER" ] && break; sleep 0.1; done
+	sleep 0.3
+	date +%s.%N >"$T_TCP_MARKER.cut"
+	ip -n "$b" link set "$vb" down
+fi
+wait $run
 rc=$?
+rm -f "$T_TCP_MARKER" "$T_TCP_MARKER.cut"
 cat "$log"
 if [ $rc -ne 0 ]; then rm -f "$log"; echo "fail: mpirun exited $rc"; exit 1; fi
 for ip in 10.211.0.1 10.211.0.2; do

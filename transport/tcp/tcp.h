@@ -62,7 +62,7 @@ enum zc_tcp_ud {
 	ZC_TCP_UD_SEND = 2,
 	ZC_TCP_UD_CONNECT = 3,
 	ZC_TCP_UD_ACCEPT = 4,	/* conn is NULL: the listener */
-	ZC_TCP_UD_WAKE = 5,
+	ZC_TCP_UD_WAKE = 5,	/* nothing to do (wakeups, shutdowns) */
 	ZC_TCP_UD_MASK = 7,
 };
 
@@ -98,7 +98,7 @@ struct zc_tcp_pend {
 	uint64_t *old;		/* amo: fetched value */
 };
 
-/* Receive side of one connection (progress thread only). */
+/* Receive side of one connection (its thread only). */
 struct zc_tcp_rx {
 	unsigned char *buf;
 	size_t cap, head, tail;	/* unparsed bytes are buf[head, tail) */
@@ -153,7 +153,7 @@ struct zc_tcp_conn {
 	uint64_t rx_seq;	/* last peer request processed */
 	bool ack_due;		/* processed requests not acked yet */
 	bool grant_due;		/* peer sent something other than an ACK */
-	/* liveness (progress thread) */
+	/* liveness (the connection's thread) */
 	long long last_rx_ms, ka_sent_ms, born_ms;	/* 0: none pending */
 	bool bye;		/* the peer said goodbye */
 	/* handshake */

@@ -26,7 +26,7 @@ static const struct zc_param tcp_params[] = {
 	  "0: any free port", &zc_tcp_params.port },
 	{ "ZC_TCP_NETNS", ZC_PARAM_STRING, "",
 	  "comma-separated network namespaces (/run/netns/NAME): rank r "
-	  "enters entry r %% count before making sockets (tests)",
+	  "enters entry r mod count before making sockets (tests)",
 	  &zc_tcp_params.netns },
 	{ "ZC_TCP_CREDITS", ZC_PARAM_INT, "64",
 	  "SMB-Direct send credits requested per connection (1..1024)",
@@ -359,13 +359,21 @@ static int zc_tcp_connect(struct zc_prov *p)
 		sa.sin_port = a.port;
 		rc = zc_tcp_conn_start(p, r, &sa);
 	}
-	while (!rc && (p->nup_out < want || atomic_load(&p->nup_in) < want)) {
+	/* My out connections only: a peer's connection to me is served
+	 * whenever it comes (its own zc_init waits for it), and a peer
+	 * whose ZC_TRANSPORTS reaches me otherwise never comes. */
+	for (bool sent = false; !rc && (p->nup_out < want || !sent);) {
 		bool failed = false;
 
 		zc_tcp_app_wait(p, 1000);
+		/* Up, and the proof (AUTH) actually handed to the kernel:
+		 * this thread may not come back for a while. */
+		sent = true;
 		pthread_mutex_lock(&p->conns_lock);
-		for (struct zc_tcp_conn *c = p->conns; c; c = c->next)
+		for (struct zc_tcp_conn *c = p->conns; c; c = c->next) {
 			failed |= c->initiator && c->state == ZC_TCP_DEAD;
+			sent &= !c->initiator || (!c->txq && !c->tx_busy);
+		}
 		pthread_mutex_unlock(&p->conns_lock);
 		if (failed)
 			rc = -ECONNREFUSED;
@@ -374,13 +382,9 @@ static int zc_tcp_connect(struct zc_prov *p)
 	}
 	if (rc) {
 		for (int r = 0; r < p->size; r++)
-			if (p->assigned[r] && r != p->rank &&
-			    (!p->out[r] || !p->in[r]))
-				zc_err("tcp: rank %d not connected after %lld ms "
-				       "(to it: %s, from it: %s)", r,
-				       zc_tcp_now_ms() - t0,
-				       p->out[r] ? "up" : "down",
-				       p->in[r] ? "up" : "down");
+			if (p->assigned[r] && r != p->rank && !p->out[r])
+				zc_err("tcp: no connection to rank %d after %lld "
+				       "ms", r, zc_tcp_now_ms() - t0);
 	}
 	return rc;
 }

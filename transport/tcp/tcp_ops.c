@@ -238,5 +238,6 @@ int zc_tcp_peer_status(struct zc_prov *p, int rank)
 	/* A peer that said goodbye left cleanly (it finished what the
 	 * barriers ask of it): gone, not failed. */
 	return (o && o->state == ZC_TCP_DEAD && !o->bye) ||
-	       (i && i->state == ZC_TCP_DEAD && !i->bye) ? -ZC_EPEERDEAD : 0;
+	       (i && i->state == ZC_TCP_DEAD &&
+		!__atomic_load_n(&i->bye, __ATOMIC_ACQUIRE)) ? -ZC_EPEERDEAD : 0;
 }

@@ -68,8 +68,10 @@ void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
 			break;
 		default:
 			/* Handshakes: a peer that never completes one (a
-			 * stranger, a dead rank) is dropped in time. */
-			if (now - c->born_ms > (out ?
+			 * stranger, a dead rank) is dropped in time; one that
+			 * named itself a rank of the job gets the time a busy
+			 * rank may need. */
+			if (now - c->born_ms > (out || c->rank >= 0 ?
 					zc_tcp_params.connect_timeout_ms : to))
 				zc_tcp_conn_fail(c, ZC_LOG_WARN,
 						 "handshake not completed in time");

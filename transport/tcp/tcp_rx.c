@@ -145,7 +145,7 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h)
 	if (h->op == ZC_TCP_OP_ACK)
 		return 0;
 	if (h->op == ZC_TCP_OP_BYE) {
-		c->bye = true;
+		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
 		return 0;
 	}
 	/* PUT, GET, AMO: the peer's requests, served in order. */
