@@ -29,7 +29,7 @@ static int ag_ring(struct zc_team *t, char *dest, const char *src)
 			rc = zc_coll_signal(t, right, flag,
 					    base + (uint64_t)s + 1);
 		if (!rc)
-			rc = zc_coll_wait(flag, base + (uint64_t)s + 1);
+			rc = zc_coll_wait(t, flag, base + (uint64_t)s + 1);
 	}
 	/* Everything I receive has arrived; my own puts must complete too. */
 	return rc ? rc : zc_quiet();

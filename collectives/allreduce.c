@@ -37,15 +37,22 @@ static int rd_unit(struct zc_team *t, char *dest, const char *src,
 				      t->acc, len, e);
 		if (rc)
 			return rc;
-		res = zc_coll_cell_wait(zc_cell(t, l->rd, par + RD_POST), len,
-					e);
+		const void *r;
+
+		rc = zc_coll_cell_wait(t, zc_cell(t, l->rd, par + RD_POST),
+				       len, e, &r);
+		if (rc)
+			return rc;
+		res = r;
 		goto out;
 	}
 	if (me < 2 * rem) {
-		const void *d = zc_coll_cell_wait(zc_cell(t, l->rd,
-							  par + RD_PRE),
-						  len, e);
+		const void *d;
 
+		rc = zc_coll_cell_wait(t, zc_cell(t, l->rd, par + RD_PRE), len,
+				       e, &d);
+		if (rc)
+			return rc;
 		zc_coll_combine(type, op, t->acc, d, t->acc, count);
 		vme = me / 2;
 	} else {
@@ -59,7 +66,9 @@ static int rd_unit(struct zc_team *t, char *dest, const char *src,
 		rc = zc_coll_cell_put(t, p, cell, t->acc, len, e);
 		if (rc)
 			return rc;
-		d = zc_coll_cell_wait(cell, len, e);
+		rc = zc_coll_cell_wait(t, cell, len, e, &d);
+		if (rc)
+			return rc;
 		if (vp < vme)
 			zc_coll_combine(type, op, t->acc, d, t->acc, count);
 		else
@@ -164,7 +173,9 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 		int c = (me - s + n) % n;
 
 		if (s > 1)
-			zc_coll_wait(flag, base + (uint64_t)s - 1);
+			rc = zc_coll_wait(t, flag, base + (uint64_t)s - 1);
+		if (rc)
+			break;
 		rc = ring_reduce(t, d, src, s == 1 ? src : dest,
 				 chunk_at(count, c, n), chunk_at(count, c + 1, n),
 				 es, type, op, left);
@@ -179,7 +190,9 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 		uint64_t v = base + (uint64_t)(n - 1 + s);
 
 		if (s > 0)
-			zc_coll_wait(flag, v);
+			rc = zc_coll_wait(t, flag, v);
+		if (rc)
+			break;
 		rc = zc_coll_get(t, d + a * es, d + a * es, (b - a) * es, left);
 		if (!rc)
 			rc = zc_coll_signal(t, right, flag, v + 1);

@@ -62,8 +62,12 @@ static int bc_binomial(struct zc_team *t, char *dest, const char *src,
 		const char *data = src + off;
 
 		if (vr) {
-			data = zc_coll_cell_wait(cell, len, b);
-			memcpy(dest + off, data, len);
+			const void *in;
+
+			rc = zc_coll_cell_wait(t, cell, len, b, &in);
+			if (rc)
+				break;
+			memcpy(dest + off, in, len);
 			data = dest + off;
 		} else if (dest != src) {
 			memcpy(dest + off, data, len);

@@ -117,12 +117,13 @@ static inline char *zc_cell(const struct zc_team *t, size_t region,
  * put I issued to it before. */
 int zc_coll_signal(struct zc_team *t, int member, uint64_t *flag, uint64_t v);
 /* Wait until my local flag reaches v. */
-int zc_coll_wait(uint64_t *flag, uint64_t v);
+int zc_coll_wait(struct zc_team *t, uint64_t *flag, uint64_t v);
 /* Write len bytes and then epoch into member's copy of my cell. */
 int zc_coll_cell_put(struct zc_team *t, int member, char *cell,
 		     const void *data, size_t len, uint64_t epoch);
 /* Wait for epoch in my cell; returns where its payload lies. */
-const void *zc_coll_cell_wait(char *cell, size_t len, uint64_t epoch);
+int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,
+		      uint64_t epoch, const void **data_p);
 /* Copy len bytes into member's copy of symmetric dest (load/store when
  * mapped, else a put; nbi only when src stays untouched until quiet). */
 int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,

@@ -24,17 +24,26 @@ int zc_coll_signal(struct zc_team *t, int m, uint64_t *flag, uint64_t v)
 	return rc;
 }
 
-int zc_coll_wait(uint64_t *flag, uint64_t v)
+int zc_coll_wait(struct zc_team *t, uint64_t *flag, uint64_t v)
 {
+	unsigned spins = 0;
+
 	/* The flag usually arrives within a cache-line transfer: look a few
-	 * times before zc_wait_until's own spin-then-yield (unless ranks
-	 * outnumber CPUs: then core spins less and so do we). */
+	 * times before backing off (fewer when ranks outnumber CPUs). */
 	for (unsigned i = 0; i < zc_backoff_spins / 8; i++) {
 		if (__atomic_load_n(flag, __ATOMIC_ACQUIRE) >= v)
 			return 0;
 		__builtin_ia32_pause();
 	}
-	return zc_wait_until(flag, ZC_UINT64, ZC_CMP_GE, (int64_t)v);
+	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) < v) {
+		int rc = zc_core_members_status(t->world, t->size, spins);
+
+		if (rc)
+			return rc;
+		zc_progress_all();
+		zc_backoff(&spins);
+	}
+	return 0;
 }
 
 static inline size_t cell_off(size_t len)
@@ -62,10 +71,11 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 	return rc;
 }
 
-const void *zc_coll_cell_wait(char *cell, size_t len, uint64_t epoch)
+int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,
+		      uint64_t epoch, const void **data_p)
 {
-	zc_coll_wait((uint64_t *)cell, epoch);
-	return cell + cell_off(len);
+	*data_p = cell + cell_off(len);
+	return zc_coll_wait(t, (uint64_t *)cell, epoch);
 }
 
 int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
@@ -120,7 +130,12 @@ int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out)
 		char *line = (char *)zc_line(t, zc_coll_layout.ag,
 					     par + (size_t)i);
 
-		memcpy(&out[i], zc_coll_cell_wait(line, 8, e), 8);
+		const void *d;
+		int rc = zc_coll_cell_wait(t, line, 8, e, &d);
+
+		if (rc)
+			return rc;
+		memcpy(&out[i], d, 8);
 	}
 	return 0;
 }
@@ -143,21 +158,23 @@ int zc_coll_flat(struct zc_team *t, void *out, const void *data,
 
 		rc = zc_coll_cell_put(t, 0, in, data, len, e);
 		if (!rc) {
-			const void *res = zc_coll_cell_wait(rel, len, e);
+			const void *res;
 
-			if (out)
+			rc = zc_coll_cell_wait(t, rel, len, e, &res);
+			if (!rc && out)
 				memcpy(out, res, len);
 		}
 		return rc;
 	}
 	if (len)
 		memcpy(t->acc, data, len);
-	for (int i = 1; i < t->size; i++) {
+	for (int i = 1; i < t->size && !rc; i++) {
 		char *in = (char *)zc_line(t, l->fl_in,
 					   par * (size_t)l->maxn + (size_t)i);
-		const void *d = zc_coll_cell_wait(in, len, e);
+		const void *d;
 
-		if (len)
+		rc = zc_coll_cell_wait(t, in, len, e, &d);
+		if (!rc && len)
 			zc_coll_combine(type, op, t->acc, t->acc, d, count);
 	}
 	for (int i = 1; i < t->size && !rc; i++)

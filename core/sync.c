@@ -10,7 +10,7 @@
 /* A barrier with a dead member fails (-ZC_EPEERDEAD) instead of waiting
  * forever, for every member: one that waits on a live member which gave
  * up also sees the death. Checked every 64th spin, it costs little. */
-static int members_status(const int *world, int n, unsigned spins)
+int zc_core_members_status(const int *world, int n, unsigned spins)
 {
 	if (spins % 64)
 		return 0;
@@ -60,7 +60,7 @@ int zc_core_dissem(const int *world, int n, int me, uint64_t *flags,
 		}
 		while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < epoch) {
 			zc_progress_all();
-			rc = members_status(world, n, spins);
+			rc = zc_core_members_status(world, n, spins);
 			if (rc)
 				return rc;
 			zc_backoff(&spins);

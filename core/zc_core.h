@@ -91,6 +91,11 @@ int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s);
 /* Drive every provider that needs the caller's thread (wait loops). */
 void zc_progress_all(void);
 
+/* Every 64th spin: -ZC_EPEERDEAD if a member (world[i], or rank i when
+ * world is NULL) is dead as far as its provider knows. Waits that
+ * depend on a group call it so that a dead peer never hangs them. */
+int zc_core_members_status(const int *world, int n, unsigned spins);
+
 /* World barrier for core's own collective calls (malloc/free, finalize):
  * quiet, then dissemination over the sync area. */
 int zc_core_barrier(void);
