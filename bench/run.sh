@@ -200,8 +200,8 @@ plot() {
 	local png=$1 title=$2 ylabel=$3 logy=$4
 	shift 4
 	[ "$HAVE_GNUPLOT" = 1 ] || return 0
-	local cmds="" sep="" xlabel=${PLOT_X:-Message size (bytes)}
-	local xfmt="%.0b%BB"
+	local cmds="" sep="" xlabel=${PLOT_X:-Message size (bytes; Ki, Mi)}
+	local xfmt="%.0b%B"
 	[ -n "${PLOT_X:-}" ] && xfmt="%g"
 	for spec in "$@"; do
 		IFS=: read -r f col t <<< "$spec"
@@ -213,6 +213,7 @@ plot() {
 	[ -n "$cmds" ] || return 0
 	gnuplot <<-EOF 2>>"$OUT/gnuplot.err"
 		set terminal $PNGTERM
+		set termoption noenhanced
 		set output '$png'
 		set title '$title'
 		set xlabel '$xlabel'
