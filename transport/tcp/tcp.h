@@ -53,6 +53,7 @@ struct zc_tcp_params {
 	size_t zc_min;		/* ZC_TCP_ZC_MIN */
 	long connect_timeout_ms;	/* ZC_TCP_CONNECT_TIMEOUT */
 	long test_delay_us;	/* ZC_TCP_TEST_DELAY_US */
+	long spin_us;		/* ZC_TCP_SPIN_US: -1 = auto */
 };
 extern struct zc_tcp_params zc_tcp_params;
 
@@ -190,6 +191,7 @@ struct zc_prov {
 	int nup_out;
 	int nbi_err;			/* first error of a comp-less op */
 	long long last_timers_ms;	/* app thread's keepalive check */
+	long spin_ns;		/* app wait polls this long before sleeping */
 };
 
 extern const struct zc_provider_ops zc_tcp_ops;
@@ -207,6 +209,10 @@ unsigned zc_tcp_reap(struct zc_prov *p, struct io_uring *ring);
 /* Application thread: wait up to timeout_us for a completion on
  * app_ring, handle what came, run the out connections' timers. */
 void zc_tcp_app_wait(struct zc_prov *p, long timeout_us);
+/* Wait for a completion on ring: poll up to p->spin_ns first (a sleeping
+ * thread costs a wake-up per message), then sleep up to ts. */
+void zc_tcp_ring_wait(struct zc_prov *p, struct io_uring *ring,
+		      struct __kernel_timespec *ts);
 
 /* tcp_conn.c: connections and the handshake */
 struct zc_tcp_conn *zc_tcp_conn_new(struct zc_prov *p, int fd,

@@ -127,10 +127,9 @@ static void *loop(void *arg)
 		zc_err("tcp: cannot accept connections");
 	while (!atomic_load(&p->stop)) {
 		struct __kernel_timespec ts = { 0, TICK_MS * 1000000L };
-		struct io_uring_cqe *cqe;
 		long long now;
 
-		io_uring_wait_cqe_timeout(&p->prog_ring, &cqe, &ts);
+		zc_tcp_ring_wait(p, &p->prog_ring, &ts);
 		zc_tcp_reap(p, &p->prog_ring);
 		now = zc_tcp_now_ms();
 		if (now - last_tick >= TICK_MS) {

@@ -3,6 +3,7 @@
  * (app_ring: the application thread; prog_ring: the progress thread), so
  * nothing here locks. */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -175,15 +176,37 @@ unsigned zc_tcp_reap(struct zc_prov *p, struct io_uring *ring)
 	return total;
 }
 
+void zc_tcp_ring_wait(struct zc_prov *p, struct io_uring *ring,
+		      struct __kernel_timespec *ts)
+{
+	struct io_uring_cqe *cqe;
+	struct timespec t0, t;
+
+	if (io_uring_peek_cqe(ring, &cqe) == 0)
+		return;
+	if (p->spin_ns > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			/* Yield, not pause: on a shared CPU the thread we
+			 * wait for (or the application) gets to run. */
+			sched_yield();
+			if (io_uring_peek_cqe(ring, &cqe) == 0)
+				return;
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		} while ((t.tv_sec - t0.tv_sec) * 1000000000L +
+			 (t.tv_nsec - t0.tv_nsec) < p->spin_ns);
+	}
+	io_uring_wait_cqe_timeout(ring, &cqe, ts);
+}
+
 void zc_tcp_app_wait(struct zc_prov *p, long timeout_us)
 {
 	struct __kernel_timespec ts = { timeout_us / 1000000,
 					(timeout_us % 1000000) * 1000 };
-	struct io_uring_cqe *cqe;
 	long long now;
 
 	if (timeout_us > 0)
-		io_uring_wait_cqe_timeout(&p->app_ring, &cqe, &ts);
+		zc_tcp_ring_wait(p, &p->app_ring, &ts);
 	zc_tcp_reap(p, &p->app_ring);
 	now = zc_tcp_now_ms();
 	if (now - p->last_timers_ms >= 50) {
