@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to transport/smbd: little-endian field access. Byte-wise so that
- * it is independent of host order and of the buffer's alignment. */
+/* Little-endian field access for the SMB-Direct codec and for the op
+ * messages that providers carry in it. Byte-wise so that it is independent
+ * of host order and of the buffer's alignment. */
 #ifndef ZC_SMBD_LE_H
 #define ZC_SMBD_LE_H
 

@@ -4,37 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "smbd_le.h"
 #include "tcp_wire.h"
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	uint32_t v = 0;
-
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 void zc_tcp_ophdr_encode(const struct zc_tcp_ophdr *h, void *buf)
 {
@@ -44,13 +15,13 @@ void zc_tcp_ophdr_encode(const struct zc_tcp_ophdr *h, void *buf)
 	p[1] = h->flags;
 	p[2] = h->width;
 	p[3] = h->amo;
-	put32(p + 4, h->reserved);
-	put64(p + 8, h->seq);
-	put64(p + 16, h->ack);
-	put64(p + 24, h->off);
-	put64(p + 32, h->len);
-	put64(p + 40, h->value);
-	put64(p + 48, h->cmp);
+	zc_smbd_put_le32(p + 4, h->reserved);
+	zc_smbd_put_le64(p + 8, h->seq);
+	zc_smbd_put_le64(p + 16, h->ack);
+	zc_smbd_put_le64(p + 24, h->off);
+	zc_smbd_put_le64(p + 32, h->len);
+	zc_smbd_put_le64(p + 40, h->value);
+	zc_smbd_put_le64(p + 48, h->cmp);
 }
 
 /* Offset and length within [0, heap_size), without wrap-around. */
@@ -78,13 +49,13 @@ int zc_tcp_ophdr_decode(const void *buf, size_t len, uint64_t msg_len,
 	h->flags = p[1];
 	h->width = p[2];
 	h->amo = p[3];
-	h->reserved = get32(p + 4);
-	h->seq = get64(p + 8);
-	h->ack = get64(p + 16);
-	h->off = get64(p + 24);
-	h->len = get64(p + 32);
-	h->value = get64(p + 40);
-	h->cmp = get64(p + 48);
+	h->reserved = zc_smbd_get_le32(p + 4);
+	h->seq = zc_smbd_get_le64(p + 8);
+	h->ack = zc_smbd_get_le64(p + 16);
+	h->off = zc_smbd_get_le64(p + 24);
+	h->len = zc_smbd_get_le64(p + 32);
+	h->value = zc_smbd_get_le64(p + 40);
+	h->cmp = zc_smbd_get_le64(p + 48);
 	if (h->op == 0 || h->op >= ZC_TCP_OP_LAST)
 		BAD(-EPROTO, "unknown op");
 	if (h->reserved)
@@ -116,10 +87,10 @@ int zc_tcp_ophdr_decode(const void *buf, size_t len, uint64_t msg_len,
 static void ext_encode(uint32_t from, uint32_t to, const unsigned char *nonce,
 		       const unsigned char *mac, unsigned char *p)
 {
-	put32(p, ZC_TCP_MAGIC);
-	put32(p + 4, ZC_TCP_WIRE_VERSION);
-	put32(p + 8, from);
-	put32(p + 12, to);
+	zc_smbd_put_le32(p, ZC_TCP_MAGIC);
+	zc_smbd_put_le32(p + 4, ZC_TCP_WIRE_VERSION);
+	zc_smbd_put_le32(p + 8, from);
+	zc_smbd_put_le32(p + 12, to);
 	memcpy(p + 16, nonce, ZC_TCP_NONCE_SIZE);
 	if (mac)
 		memcpy(p + 48, mac, ZC_TCP_MAC_SIZE);
@@ -131,10 +102,10 @@ static int ext_decode(const unsigned char *p, size_t len, size_t want,
 {
 	if (len != want)
 		return -EBADMSG;
-	if (get32(p) != ZC_TCP_MAGIC || get32(p + 4) != ZC_TCP_WIRE_VERSION)
+	if (zc_smbd_get_le32(p) != ZC_TCP_MAGIC || zc_smbd_get_le32(p + 4) != ZC_TCP_WIRE_VERSION)
 		return -EPROTO;
-	*from = get32(p + 8);
-	*to = get32(p + 12);
+	*from = zc_smbd_get_le32(p + 8);
+	*to = zc_smbd_get_le32(p + 12);
 	memcpy(nonce, p + 16, ZC_TCP_NONCE_SIZE);
 	if (mac)
 		memcpy(mac, p + 48, ZC_TCP_MAC_SIZE);
@@ -176,8 +147,8 @@ void zc_tcp_auth_mac(const unsigned char secret[ZC_TCP_SECRET_SIZE],
 	m[15] = (unsigned char)role;
 	memcpy(m + 16, nonce_i, 32);
 	memcpy(m + 48, nonce_r, 32);
-	put32(m + 80, rank_i);
-	put32(m + 84, rank_r);
+	zc_smbd_put_le32(m + 80, rank_i);
+	zc_smbd_put_le32(m + 84, rank_r);
 	zc_tcp_hmac(secret, ZC_TCP_SECRET_SIZE, m, sizeof(m), out);
 }
 
