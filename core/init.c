@@ -134,9 +134,10 @@ static int heap_create(struct zc_ctx *c)
 	rc = zc_heap_init(&c->alloc, c->heap_size);
 	if (rc)
 		return rc;
-	/* The sync area is the first allocation, so it sits at offset 0. */
-	rc = zc_heap_alloc(&c->alloc, sizeof(struct zc_sync_area),
-			   ZC_CACHELINE, &off);
+	/* The sync area is the first allocation, so it sits at offset 0; a
+	 * whole page, so that page-aligned user blocks leave no gap. */
+	rc = zc_heap_alloc(&c->alloc, (sizeof(struct zc_sync_area) + 4095) &
+			   ~(size_t)4095, ZC_CACHELINE, &off);
 	if (rc)
 		return rc;
 	c->sync = (struct zc_sync_area *)(c->heap + off);

@@ -32,9 +32,18 @@ static int sym_alloc(size_t alignment, size_t size, bool zero, void **ptr_p)
 	return 0;
 }
 
+/* Large objects start on a page: a copy whose source and destination
+ * share their page offset runs at full speed, one 48 bytes off was
+ * measured 2-3x slower at 1 MiB (4K aliasing); user buffers from malloc
+ * or mmap of that size are page-aligned. */
+static size_t default_align(size_t size)
+{
+	return size >= (64u << 10) ? 4096 : 64;
+}
+
 int zc_malloc(size_t size, void **ptr_p)
 {
-	return sym_alloc(64, size, false, ptr_p);
+	return sym_alloc(default_align(size), size, false, ptr_p);
 }
 
 int zc_calloc(size_t count, size_t size, void **ptr_p)
@@ -44,7 +53,8 @@ int zc_calloc(size_t count, size_t size, void **ptr_p)
 		*ptr_p = NULL;
 		return -EINVAL;
 	}
-	return sym_alloc(64, count * size, true, ptr_p);
+	return sym_alloc(default_align(count * size), count * size, true,
+			 ptr_p);
 }
 
 int zc_align(size_t alignment, size_t size, void **ptr_p)

@@ -65,7 +65,8 @@ int zc_global_exit(int status);
 
 /* ---- symmetric memory (collective: every rank calls with the same
  * arguments in the same order; the result has the same offset in every
- * rank's heap). ZC_HEAP_SIZE sets the heap size. ---- */
+ * rank's heap). ZC_HEAP_SIZE sets the heap size. zc_malloc/zc_calloc
+ * return 64-byte aligned blocks, page-aligned from 64 KiB up. ---- */
 
 int zc_malloc(size_t size, void **ptr_p);
 int zc_calloc(size_t count, size_t size, void **ptr_p);
