@@ -5,11 +5,28 @@
 
 #include "shm.h"
 
+/* Copy in 256 KiB pieces: glibc switches large memcpy to non-temporal
+ * stores, which measured slower here at every size from 1 MiB (1 MiB put
+ * 17.4 -> 15.0 us, 64 MiB 4.4 -> 2.5 ms; Open MPI's osc sm copies in
+ * pieces too and was the faster one before). */
+static void copy(char *dst, const char *src, size_t len)
+{
+	const size_t chunk = 256u << 10;
+
+	while (len > chunk) {
+		memcpy(dst, src, chunk);
+		dst += chunk;
+		src += chunk;
+		len -= chunk;
+	}
+	memcpy(dst, src, len);
+}
+
 int zc_shm_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp)
 {
 	(void)comp;
-	memcpy(p->base[rank] + off, src, len);
+	copy(p->base[rank] + off, src, len);
 	return 0;
 }
 
@@ -17,7 +34,7 @@ int zc_shm_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {
 	(void)comp;
-	memcpy(dst, p->base[rank] + off, len);
+	copy(dst, p->base[rank] + off, len);
 	return 0;
 }
 
