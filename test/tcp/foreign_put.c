@@ -96,57 +96,5 @@ static int stranger(int port, uint64_t off)
 
 int main(void)
 {
-	uint64_t *port;
-	unsigned char *victim, *local;
-	int me, n;
-
-	T_OK(zc_init());
-	me = zc_rank();
-	n = zc_size();
-	T_SKIP_IF(n != 2, "needs exactly 2 ranks (has %d)", n);
-	T_OK(zc_calloc(1, sizeof(*port), (void **)&port));
-	T_OK(zc_malloc(VLEN, (void **)&victim));
-	memset(victim, 0x5a, VLEN);
-	if (me == 1) {
-		uint64_t p = (uint64_t)t_tcp_listen_port();
-
-		T_ASSERT((int64_t)p > 0, "rank 1 has no listening socket");
-		T_OK(zc_put(port, &p, sizeof(p), 0));
-	}
-	T_OK(zc_barrier_all());
-	if (me == 0) {
-		uint64_t off = (uint64_t)((char *)victim - zc_ctx->heap);
-		int st = 0;
-		pid_t pid = fork();
-
-		T_ASSERT(pid >= 0, "fork");
-		if (pid == 0)
-			_exit(stranger((int)*port, off));
-		T_ASSERT(waitpid(pid, &st, 0) == pid, "waitpid");
-		T_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-			 "the stranger was not turned away (step code %d)",
-			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	}
-	T_OK(zc_barrier_all());
-	if (me == 1)
-		for (size_t i = 0; i < VLEN; i++)
-			T_ASSERT(victim[i] == 0x5a, "byte %zu changed to %#x by a "
-				 "stranger", i, victim[i]);
-	/* Everyone has checked before the real puts land. */
-	T_OK(zc_barrier_all());
-	/* The job's own connection is unaffected. */
-	local = malloc(VLEN);
-	T_ASSERT(local, "malloc");
-	for (size_t i = 0; i < VLEN; i++)
-		local[i] = t_pattern(me, 1 - me, i);
-	T_OK(zc_put(victim, local, VLEN, 1 - me));
-	T_OK(zc_barrier_all());
-	for (size_t i = 0; i < VLEN; i++)
-		T_ASSERT(victim[i] == t_pattern(1 - me, me, i),
-			 "put after the stranger: byte %zu", i);
-	free(local);
-	T_OK(zc_finalize());
-	if (me == 0)
-		printf("tcp_foreign_put: strangers turned away, memory intact\n");
-	return 0;
+	return t_tcp_intruder_run(stranger, VLEN, "tcp_foreign_put");
 }
