@@ -80,25 +80,37 @@ static void wait_all(const struct waitset *w)
 	}
 }
 
-/* SIZE_MAX when nothing holds (or every ivar is excluded). */
-static size_t test_any(const struct waitset *w, bool *live_p)
+/* The indices (at most max) of the ivars whose condition holds, in order;
+ * *live_p false when every ivar is excluded (or the set is invalid). */
+static size_t scan(const struct waitset *w, size_t *indices, size_t max,
+		   bool *live_p)
 {
+	size_t k = 0;
+
 	*live_p = false;
 	if (!ws_ok(w))
-		return SIZE_MAX;
-	for (size_t i = 0; i < w->n; i++) {
+		return 0;
+	for (size_t i = 0; i < w->n && k < max; i++) {
 		int h;
 
 		if (excluded(w, i))
 			continue;
 		h = holds(w, i);
 		if (h < 0)
-			return SIZE_MAX;
+			return k;
 		*live_p = true;
 		if (h)
-			return i;
+			indices[k++] = i;
 	}
-	return SIZE_MAX;
+	return k;
+}
+
+/* SIZE_MAX when nothing holds (or every ivar is excluded). */
+static size_t test_any(const struct waitset *w, bool *live_p)
+{
+	size_t i;
+
+	return scan(w, &i, 1, live_p) ? i : SIZE_MAX;
 }
 
 static size_t wait_any(const struct waitset *w)
@@ -115,24 +127,7 @@ static size_t wait_any(const struct waitset *w)
 static size_t test_some(const struct waitset *w, size_t *indices,
 			bool *live_p)
 {
-	size_t k = 0;
-
-	*live_p = false;
-	if (!ws_ok(w))
-		return 0;
-	for (size_t i = 0; i < w->n; i++) {
-		int h;
-
-		if (excluded(w, i))
-			continue;
-		h = holds(w, i);
-		if (h < 0)
-			return k;
-		*live_p = true;
-		if (h)
-			indices[k++] = i;
-	}
-	return k;
+	return scan(w, indices, SIZE_MAX, live_p);
 }
 
 static size_t wait_some(const struct waitset *w, size_t *indices)
