@@ -2,6 +2,7 @@
 /* zc_init / zc_finalize: bootstrap, node map, heap, providers per peer. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,26 @@ static int self_provider(void)
 /* Open every usable listed provider; each peer gets the first that can
  * reach it. My own rank is always served by shm (load/store on my own
  * heap), like UCX's "self". */
+/* How long a waiter spins before it yields: the thread that will end its
+ * wait may need this very CPU (another rank's, or a provider's progress
+ * thread), and then every pause only delays it. */
+static void set_spin(const struct zc_ctx *c)
+{
+	bool shared = c->local_size > sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (int r = 0; r < c->size && !shared; r++) {
+		const struct zc_provider_ops *o = c->peers[r].slot->ops;
+
+		shared = r != c->rank && o->size > offsetof(
+				struct zc_provider_ops, flags) &&
+			 (o->flags & ZC_PROV_F_THREAD);
+	}
+	if (zc_core_params.spin >= 0)
+		zc_backoff_spins = (unsigned)zc_core_params.spin;
+	else
+		zc_backoff_spins = shared ? 8 : 256;
+}
+
 static int providers_open(struct zc_ctx *c)
 {
 	struct zc_prov_env env = {
@@ -303,12 +324,12 @@ int zc_init(void)
 	if (!rc && info.local_size > 0 && info.local_size != c->local_size)
 		zc_info("launcher reports %d local ranks, %d share this boot",
 			info.local_size, c->local_size);
-	if (!rc && c->local_size > sysconf(_SC_NPROCESSORS_ONLN))
-		zc_backoff_spins = 8;
 	if (!rc)
 		rc = heap_create(c);
 	if (!rc)
 		rc = providers_open(c);
+	if (!rc)
+		set_spin(c);
 	if (rc) {
 		zc_err("zc_init failed: %s", zc_strerror(rc));
 		ctx_destroy(c);

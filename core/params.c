@@ -24,6 +24,10 @@ const struct zc_param zc_core_param_table[] = {
 	{ "ZC_PEER_TIMEOUT", ZC_PARAM_TIME_MS, "5s",
 	  "time after which an unresponsive peer is declared dead",
 	  &zc_core_params.peer_timeout_ms },
+	{ "ZC_SPIN", ZC_PARAM_INT, "-1",
+	  "pauses before a waiting thread yields its CPU; -1: auto (256, or 8 "
+	  "when ranks outnumber CPUs or a transport's own thread serves "
+	  "peers: it may need this core)", &zc_core_params.spin },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

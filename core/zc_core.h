@@ -68,6 +68,7 @@ struct zc_core_params {
 	const char *transports;
 	enum zc_log_level log_level;
 	long peer_timeout_ms;
+	long spin;
 };
 extern struct zc_core_params zc_core_params;
 extern const struct zc_param zc_core_param_table[];

@@ -166,6 +166,12 @@ struct zc_provider_ops {
 
 	/* 0 if rank is alive as far as the provider knows, or -ZC_EPEERDEAD */
 	int (*peer_status)(struct zc_prov *prov, int rank);
+
+	unsigned flags;		/* ZC_PROV_F_* */
 };
+
+/* The provider serves peers from a thread of its own, which may share a
+ * core with the application: a waiter should yield early, not spin. */
+#define ZC_PROV_F_THREAD 1u
 
 #endif /* ZC_PROVIDER_H */

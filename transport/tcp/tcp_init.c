@@ -455,4 +455,5 @@ const struct zc_provider_ops zc_tcp_ops = {
 	.quiet = zc_tcp_quiet,
 	.progress = zc_tcp_progress,
 	.peer_status = zc_tcp_peer_status,
+	.flags = ZC_PROV_F_THREAD,
 };
