@@ -374,6 +374,21 @@ for tr in "${tlist[@]}"; do
 				"$D/put_bw.tsv:3:MPI" \
 				"$D/memcpy_bw.tsv:2:memcpy"
 		fi
+		# The floor under the tcp latencies: a plain TCP round trip.
+		if [ "$tr" = tcp ] && [ -x "$BIN/tcp_floor" ]; then
+			timeout -k 5 "$TMO" "$BIN/tcp_floor" >"$D/tcp_floor.out" \
+				2>"$D/tcp_floor.err"
+			{
+				echo
+				echo "### floor: plain loopback TCP 8 B round trip" \
+				     "(bench/tcp_floor, no library) [$tr]"
+				echo
+				echo '```'
+				cat "$D/tcp_floor.out"
+				echo '```'
+			} >>"$SUMMARY"
+			[ "$QUIET" = 1 ] || cat "$D/tcp_floor.out"
+		fi
 	fi
 
 	# Collectives over namespaces would need one per rank: not made.
