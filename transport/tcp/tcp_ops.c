@@ -110,10 +110,14 @@ static size_t max_payload(const struct zc_tcp_conn *c)
 	return c->lim.max_fragmented_send_size - ZC_TCP_OPHDR_SIZE;
 }
 
-int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
-	       size_t len, struct zc_comp *comp)
+/* Put or get, split at the negotiated fragmented size; only the last
+ * piece completes comp. A put's pieces need no table entry except that
+ * one (acks are cumulative); every get piece has one, for its reply. */
+static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
+	       char *buf, size_t len, struct zc_comp *comp)
 {
 	struct zc_tcp_conn *c = conn_of(p, rank);
+	bool put = op == ZC_TCP_OP_PUT;
 	size_t done = 0;
 	int rc = ZC_INPROGRESS;
 
@@ -126,56 +130,42 @@ int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 						       : max_payload(c);
 		bool last = done + n == len;
 		/* Small payloads are copied so that src is free at once. */
-		bool inl = n <= zc_tcp_params.inline_max;
+		bool inl = put && n <= zc_tcp_params.inline_max;
 		struct zc_tcp_tx *t = zc_tcp_tx_new(inl ? n : 0);
-		struct zc_tcp_pend pe = { .kind = ZC_TCP_PEND_ACK,
-					  .comp = comp };
+		struct zc_tcp_pend pe = {
+			.kind = put ? ZC_TCP_PEND_ACK : ZC_TCP_PEND_GET,
+			.dst = put ? NULL : buf + done, .len = n,
+			.comp = last ? comp : NULL,
+		};
 
 		if (!t)
 			return -ENOMEM;
-		t->oh.op = ZC_TCP_OP_PUT;
+		t->oh.op = op;
 		t->oh.off = off + done;
 		t->oh.len = n;
-		if (inl)
-			memcpy(t->inl, (const char *)src + done, n);
-		t->data = inl ? (const void *)t->inl : (const char *)src + done;
-		t->dlen = n;
-		rc = issue(c, t, last && comp ? &pe : NULL);
+		if (put) {
+			if (inl)
+				memcpy(t->inl, buf + done, n);
+			t->data = inl ? (const void *)t->inl : buf + done;
+			t->dlen = n;
+		}
+		rc = issue(c, t, !put || pe.comp ? &pe : NULL);
 		done += n;
 	} while (rc == ZC_INPROGRESS && done < len);
 	return comp_wait(p, comp, rc);
 }
 
+int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+	       size_t len, struct zc_comp *comp)
+{
+	/* The source is only read (the cast serves the shared loop). */
+	return rma(p, rank, ZC_TCP_OP_PUT, off, (char *)src, len, comp);
+}
+
 int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {
-	struct zc_tcp_conn *c = conn_of(p, rank);
-	size_t done = 0;
-	int rc = ZC_INPROGRESS;
-
-	if (!c)
-		return -ZC_EPEERDEAD;
-	if (!len)
-		return 0;
-	do {
-		size_t n = len - done < max_payload(c) ? len - done
-						       : max_payload(c);
-		struct zc_tcp_tx *t = zc_tcp_tx_new(0);
-		/* Responses come in order: the last one completes comp. */
-		struct zc_tcp_pend pe = {
-			.kind = ZC_TCP_PEND_GET, .dst = (char *)dst + done,
-			.len = n, .comp = done + n == len ? comp : NULL,
-		};
-
-		if (!t)
-			return -ENOMEM;
-		t->oh.op = ZC_TCP_OP_GET;
-		t->oh.off = off + done;
-		t->oh.len = n;
-		rc = issue(c, t, &pe);
-		done += n;
-	} while (rc == ZC_INPROGRESS && done < len);
-	return comp_wait(p, comp, rc);
+	return rma(p, rank, ZC_TCP_OP_GET, off, dst, len, comp);
 }
 
 int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
