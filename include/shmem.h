@@ -13,17 +13,20 @@
  * and so on; doc/shmem-symbols.txt lists every exported name for grep.
  *
  * Semantics specific to zcomm:
- * - Symmetric objects are those from shmem_malloc and friends; global and
- *   static variables are not symmetric (remote access to them fails with a
- *   logged error).
+ * - Symmetric objects are those from shmem_malloc and friends and the
+ *   program's global and static variables (its data segment is mapped
+ *   into the symmetric heap at shmem_init; doc/shmem.md).
  * - Contexts: every context shares the default context's transport state;
  *   shmem_ctx_quiet/fence complete or order the operations of all
- *   contexts (allowed: they do at least what is asked).
- * - Threads: SHMEM_THREAD_SERIALIZED is the highest level provided.
+ *   contexts of the PE (allowed: they do at least what is asked).
+ * - Threads: every level up to SHMEM_THREAD_MULTIPLE is provided (under
+ *   MULTIPLE the calls of different threads are serialised by one lock;
+ *   doc/shmem.md).
  * - Errors the specification leaves undefined (a call before shmem_init,
  *   a pointer outside the symmetric heap, a PE out of range) are logged on
- *   stderr naming the call and the operation is skipped; nothing aborts
- *   but shmem_global_exit.
+ *   stderr naming the call and the operation is skipped; nothing ends
+ *   the program but shmem_global_exit and a failed shmem_init (which
+ *   cannot return its error; shmem_init_thread does).
  */
 #ifndef ZC_SHMEM_H
 #define ZC_SHMEM_H
@@ -210,6 +213,8 @@ void *shmem_ptr(const void *dest, int pe);
 void *shmem_team_ptr(shmem_team_t team, const void *dest, int pe);
 void shmem_info_get_version(int *major, int *minor);
 void shmem_info_get_name(char *name);
+/* Profiling control (1.5): a no-op here, for tools that replace it. */
+void shmem_pcontrol(const int level, ...);
 
 /* deprecated */
 void start_pes(int npes);
@@ -759,7 +764,41 @@ long shmem_swap(long *dest, long value, int pe);
 	{ return shmem_##N##_test_all(v, n, st, cmp, x); }                  \
 	static inline size_t shmem_test_any(T *v, size_t n, const int *st,  \
 					    int cmp, T x)                   \
-	{ return shmem_##N##_test_any(v, n, st, cmp, x); }
+	{ return shmem_##N##_test_any(v, n, st, cmp, x); }                  \
+	static inline size_t shmem_wait_until_some(T *v, size_t n,          \
+						   size_t *ix,              \
+						   const int *st, int cmp,  \
+						   T x)                     \
+	{ return shmem_##N##_wait_until_some(v, n, ix, st, cmp, x); }       \
+	static inline size_t shmem_test_some(T *v, size_t n, size_t *ix,    \
+					     const int *st, int cmp, T x)   \
+	{ return shmem_##N##_test_some(v, n, ix, st, cmp, x); }             \
+	static inline void shmem_wait_until_all_vector(T *v, size_t n,      \
+						       const int *st,       \
+						       int cmp, T *xs)      \
+	{ shmem_##N##_wait_until_all_vector(v, n, st, cmp, xs); }           \
+	static inline size_t shmem_wait_until_any_vector(T *v, size_t n,    \
+							 const int *st,     \
+							 int cmp, T *xs)    \
+	{ return shmem_##N##_wait_until_any_vector(v, n, st, cmp, xs); }    \
+	static inline size_t shmem_wait_until_some_vector(T *v, size_t n,   \
+							  size_t *ix,       \
+							  const int *st,    \
+							  int cmp, T *xs)   \
+	{ return shmem_##N##_wait_until_some_vector(v, n, ix, st, cmp, xs); } \
+	static inline int shmem_test_all_vector(T *v, size_t n,             \
+						const int *st, int cmp,     \
+						T *xs)                      \
+	{ return shmem_##N##_test_all_vector(v, n, st, cmp, xs); }          \
+	static inline size_t shmem_test_any_vector(T *v, size_t n,          \
+						   const int *st, int cmp,  \
+						   T *xs)                   \
+	{ return shmem_##N##_test_any_vector(v, n, st, cmp, xs); }          \
+	static inline size_t shmem_test_some_vector(T *v, size_t n,         \
+						    size_t *ix,             \
+						    const int *st, int cmp, \
+						    T *xs)                  \
+	{ return shmem_##N##_test_some_vector(v, n, ix, st, cmp, xs); }
 #define ZC_SHMEM_CXX_COLL(T, N, F)                                          \
 	static inline int shmem_broadcast(shmem_team_t t, T *d, const T *s, \
 					  size_t n, int root)               \

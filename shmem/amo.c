@@ -35,9 +35,12 @@ static void amo(shmem_ctx_t ctx, enum zc_amo_op op, void *dest, size_t w,
 {
 	uint64_t v = val ? bits_of(val, w) : 0, c = cmp ? bits_of(cmp, w) : 0;
 	uint64_t old = 0;
-	int rc = zc_atomic(op, sh_sym(dest), w, v, c, sh_pe(ctx, pe),
-			   fetch ? &old : NULL);
+	int rc;
 
+	pe = sh_pe(ctx, pe);
+	sh_lock();
+	rc = zc_atomic(op, sh_sym(dest), w, v, c, pe, fetch ? &old : NULL);
+	sh_unlock();
 	if (rc)
 		sh_report(fn, rc);
 	if (fetch)
@@ -51,10 +54,15 @@ static void amo_nbi(shmem_ctx_t ctx, enum zc_amo_op op, void *dest,
 		    int pe, const char *fn)
 {
 	if (w == 8 && !((uintptr_t)fetch & 7)) {
-		int rc = zc_atomic_nbi(op, sh_sym(dest), w,
-				       val ? bits_of(val, w) : 0,
-				       cmp ? bits_of(cmp, w) : 0,
-				       sh_pe(ctx, pe), (uint64_t *)fetch);
+		int rc;
+
+		pe = sh_pe(ctx, pe);
+		sh_lock();
+		rc = zc_atomic_nbi(op, sh_sym(dest), w,
+				   val ? bits_of(val, w) : 0,
+				   cmp ? bits_of(cmp, w) : 0, pe,
+				   (uint64_t *)fetch);
+		sh_unlock();
 		if (rc)
 			sh_report(fn, rc);
 		return;

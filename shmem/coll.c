@@ -15,13 +15,20 @@ void shmem_sync_all(void)
 	shmem_team_sync(SHMEM_TEAM_WORLD);
 }
 
+/* Every collective below: team_ready, then one call into zcomm that
+ * done() ends; under MULTIPLE the lock is held from the one to the
+ * other. */
 static bool team_ready(shmem_team_t team, const char *fn)
 {
-	return sh_team_valid(team, fn);
+	if (!sh_team_valid(team, fn))
+		return false;
+	sh_lock();
+	return true;
 }
 
 static int done(int rc, const char *fn)
 {
+	sh_unlock();
 	if (rc)
 		sh_report(fn, rc);
 	return rc ? -1 : 0;

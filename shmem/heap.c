@@ -67,12 +67,14 @@ static void *sym_alloc(size_t alignment, size_t size, bool zero,
 	/* The specification: a zero size allocates nothing, returns NULL. */
 	if (size == 0)
 		return NULL;
+	sh_lock();
 	if (zero)
 		rc = zc_calloc(1, size, &p);
 	else if (alignment)
 		rc = zc_align(alignment, size, &p);
 	else
 		rc = zc_malloc(size, &p);
+	sh_unlock();
 	if (rc) {
 		sh_report(fn, rc);
 		return NULL;
@@ -127,7 +129,9 @@ void shmem_free(void *ptr)
 	if (!ptr)
 		return;
 	b = forget(ptr);
+	sh_lock();
 	rc = zc_free(ptr);
+	sh_unlock();
 	if (rc) {
 		sh_report(__func__, rc);
 		if (b) {	/* still allocated: keep its size */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Library setup, exit and query: shmem_init over zc_init, the SHMEM_*
- * environment variables, the predefined teams and context. */
-#include <errno.h>
+/* Library setup, exit and query: shmem_init over zc_init (after the
+ * SHMEM_* environment variables, env.c), the predefined teams and
+ * context. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,6 +14,8 @@ struct zc_shmem_ctx zc_shmem_ctx_default = { .team = &zc_shmem_team_world };
 
 uint64_t *sh_scratch;
 static int thread_level = SHMEM_THREAD_SINGLE;
+bool sh_mt;
+pthread_mutex_t sh_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 void sh_report(const char *fn, int rc)
 {
@@ -21,69 +23,6 @@ void sh_report(const char *fn, int rc)
 		zc_err("%s called before shmem_init", fn);
 	else
 		zc_info("%s failed: %s", fn, zc_strerror(rc));
-}
-
-/* SHMEM_SYMMETRIC_SIZE (K/M/G/T suffixes, as in the specification) sizes
- * ZC_HEAP_SIZE unless that is set; the program's global variables (made
- * symmetric in the heap), the layer's own objects and core's sync area
- * get room on top. */
-static void env_heap_size(void)
-{
-	const char *s = getenv("SHMEM_SYMMETRIC_SIZE");
-	unsigned long long v;
-	char *end, buf[32];
-	int shift = 0;
-
-	if (!s || getenv("ZC_HEAP_SIZE"))
-		return;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: break;
-	}
-	if (errno || end == s || *end || v > (~0ULL >> (shift + 1))) {
-		zc_err("SHMEM_SYMMETRIC_SIZE='%s' is not a size (bytes, "
-		       "optional K/M/G/T suffix); using ZC_HEAP_SIZE's default",
-		       s);
-		return;
-	}
-	v = (v << shift) + sh_symdata_size() + (2u << 20);
-	snprintf(buf, sizeof(buf), "%llu", v);
-	setenv("ZC_HEAP_SIZE", buf, 0);
-}
-
-static void env_before_init(void)
-{
-	const char *d = getenv("SHMEM_DEBUG");
-
-	env_heap_size();
-	if (d && *d && strcmp(d, "0"))
-		setenv("ZC_LOG", "debug", 0);
-}
-
-static void print_info(void)
-{
-	size_t size = 0, avail = 0;
-
-	if (zc_rank() != 0)
-		return;
-	zc_heap_info(&size, &avail);
-	if (getenv("SHMEM_VERSION") || getenv("SHMEM_INFO"))
-		printf("OpenSHMEM %d.%d, %s %d.%d.%d\n", SHMEM_MAJOR_VERSION,
-		       SHMEM_MINOR_VERSION, SHMEM_VENDOR_STRING,
-		       ZC_VERSION_MAJOR, ZC_VERSION_MINOR, ZC_VERSION_PATCH);
-	if (getenv("SHMEM_INFO"))
-		printf("  SHMEM_SYMMETRIC_SIZE  symmetric heap per PE "
-		       "(now %zu bytes, maps to ZC_HEAP_SIZE)\n"
-		       "  SHMEM_DEBUG           debug log (ZC_LOG=debug)\n"
-		       "  SHMEM_VERSION         print the version at init\n"
-		       "  SHMEM_INFO            print this at init\n"
-		       "  zcomm tunables: run zcomm_info\n", size);
-	fflush(stdout);
 }
 
 /* SHMEM_TEAM_SHARED is the PEs that reach each other's memory by
@@ -133,7 +72,7 @@ static int layer_init(void)
 		rc = sh_symdata_init();
 	if (rc)
 		return rc;
-	print_info();
+	sh_env_after_init();
 	return 0;
 }
 
@@ -159,30 +98,39 @@ int shmem_init_thread(int requested, int *provided)
 			*provided = thread_level;
 		return 0;
 	}
-	env_before_init();
-	rc = zc_init();
+	rc = sh_env_before_init();
+	if (!rc)
+		rc = zc_init();
 	if (!rc)
 		rc = layer_init();
 	if (rc) {
-		zc_err("shmem_init failed: %s; every OpenSHMEM call will fail",
-		       zc_strerror(rc));
+		zc_err("shmem_init failed: %s", zc_strerror(rc));
 		return rc;
 	}
 	if (!hooked && !on_exit(finalize_at_exit, NULL))
 		hooked = true;
-	/* One thread at a time may call zcomm: SERIALIZED at most. */
-	thread_level = requested < SHMEM_THREAD_SERIALIZED ?
-		       requested : SHMEM_THREAD_SERIALIZED;
+	/* One thread at a time may call zcomm: MULTIPLE puts every call
+	 * under sh_mutex (sh.h); below it the program serialises. */
+	thread_level = requested;
+	if (thread_level > SHMEM_THREAD_MULTIPLE)
+		thread_level = SHMEM_THREAD_MULTIPLE;
 	if (thread_level < SHMEM_THREAD_SINGLE)
 		thread_level = SHMEM_THREAD_SINGLE;
+	sh_mt = thread_level == SHMEM_THREAD_MULTIPLE;
 	if (provided)
 		*provided = thread_level;
 	return 0;
 }
 
+/* shmem_init cannot return its error, and the specification makes a bad
+ * SHMEM_SYMMETRIC_SIZE end the program with an error report: the one
+ * place besides shmem_global_exit where the library ends the process
+ * (shmem_init_thread returns the error instead). Going on would only
+ * turn every later call into an error, and the exit status into 0. */
 void shmem_init(void)
 {
-	shmem_init_thread(SHMEM_THREAD_SINGLE, NULL);
+	if (shmem_init_thread(SHMEM_THREAD_SINGLE, NULL))
+		exit(1);
 }
 
 void start_pes(int npes)
@@ -206,6 +154,7 @@ void shmem_finalize(void)
 		SH_CHECK(zc_free(sh_scratch));
 	sh_scratch = NULL;
 	sh_heap_forget_all();
+	sh_teams_forget_all();
 	zc_shmem_team_world.zt = zc_shmem_team_shared.zt = NULL;
 	SH_CHECK(zc_finalize());
 }
@@ -272,7 +221,7 @@ void *shmem_ptr(const void *dest, int pe)
 
 void *shmem_team_ptr(shmem_team_t team, const void *dest, int pe)
 {
-	if (!sh_team_valid(team, __func__))
+	if (!team)
 		return NULL;
 	return zc_ptr(sh_sym(dest), sh_team_to_world(team, pe));
 }
@@ -286,6 +235,13 @@ void shmem_info_get_version(int *major, int *minor)
 void shmem_info_get_name(char *name)
 {
 	snprintf(name, SHMEM_MAX_NAME_LEN, "%s", SHMEM_VENDOR_STRING);
+}
+
+/* The specification asks for it as a hook for profiling tools; without
+ * a profiler it does nothing. */
+void shmem_pcontrol(const int level, ...)
+{
+	(void)level;
 }
 
 /* OpenSHMEM 1.0's cache controls: nothing to do on coherent memory. */

@@ -22,8 +22,11 @@ static int fetch32(uint32_t *w, uint64_t add, enum zc_amo_op op,
 		   uint32_t *out)
 {
 	uint64_t old = 0;
-	int rc = zc_atomic(op, w, 4, add, 0, LOCK_HOME, &old);
+	int rc;
 
+	sh_lock();
+	rc = zc_atomic(op, w, 4, add, 0, LOCK_HOME, &old);
+	sh_unlock();
 	*out = (uint32_t)old;
 	return rc;
 }
@@ -53,7 +56,9 @@ int shmem_test_lock(long *lock)
 	int rc;
 
 	lock = sh_sym(lock);
+	sh_lock();
 	rc = zc_atomic(ZC_AMO_FETCH, lock, 8, 0, 0, LOCK_HOME, &v);
+	sh_unlock();
 	if (rc) {
 		sh_report(__func__, rc);
 		return 1;
@@ -61,7 +66,9 @@ int shmem_test_lock(long *lock)
 	if ((uint32_t)v != (uint32_t)(v >> 32))
 		return 1;
 	want = (uint64_t)((uint32_t)(v >> 32) + 1) << 32 | (uint32_t)v;
+	sh_lock();
 	rc = zc_atomic(ZC_AMO_CSWAP, lock, 8, want, v, LOCK_HOME, &old);
+	sh_unlock();
 	if (rc) {
 		sh_report(__func__, rc);
 		return 1;
@@ -77,7 +84,9 @@ void shmem_clear_lock(long *lock)
 	lock = sh_sym(lock);
 	/* Everything done under the lock completes before the next owner
 	 * can see it released. */
+	sh_lock();
 	rc = zc_quiet();
+	sh_unlock();
 	if (!rc)
 		rc = fetch32(serving(lock), 1, ZC_AMO_ADD, &dummy);
 	if (rc)

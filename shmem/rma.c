@@ -19,6 +19,7 @@ static void put_signal(shmem_ctx_t ctx, void *dest, const void *src,
 	}
 	pe = sh_pe(ctx, pe);
 	dest = sh_sym(dest);
+	sh_lock();
 	rc = nbi ? zc_put_nbi(dest, src, len, pe) : zc_put(dest, src, len, pe);
 	/* The signal may only be seen after the data: a fence between. */
 	if (!rc)
@@ -26,6 +27,7 @@ static void put_signal(shmem_ctx_t ctx, void *dest, const void *src,
 	if (!rc)
 		rc = zc_atomic(op, sh_sym(sig), sizeof(*sig), signal, 0, pe,
 			       NULL);
+	sh_unlock();
 	if (rc)
 		sh_report(fn, rc);
 }
@@ -185,13 +187,38 @@ uint64_t shmem_signal_fetch(const uint64_t *sig_addr)
 	return __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
 }
 
+static bool sig_holds(uint64_t v, int cmp, uint64_t x)
+{
+	switch (cmp) {
+	case SHMEM_CMP_EQ: return v == x;
+	case SHMEM_CMP_NE: return v != x;
+	case SHMEM_CMP_GT: return v > x;
+	case SHMEM_CMP_GE: return v >= x;
+	case SHMEM_CMP_LT: return v < x;
+	default: return v <= x;
+	}
+}
+
+/* Returns the very value that satisfied the condition: a value loaded
+ * again after the wait may already be a later one that does not. */
 uint64_t shmem_signal_wait_until(uint64_t *sig_addr, int cmp,
 				 uint64_t cmp_value)
 {
-	int c = sh_cmp(cmp, __func__);
+	int c = sh_cmp(cmp, __func__), rc = 0;
+	unsigned spins = 0;
+	uint64_t v = __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
 
-	if (c >= 0)
-		SH_CHECK(zc_wait_until(sig_addr, ZC_UINT64, (enum zc_cmp)c,
-				       (int64_t)cmp_value));
-	return __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
+	while (c >= 0 && rc >= 0 && !sig_holds(v, cmp, cmp_value)) {
+		/* zc_test drives the transports that need this thread. */
+		sh_lock();
+		rc = zc_test(sig_addr, ZC_UINT64, (enum zc_cmp)c,
+			     (int64_t)cmp_value);
+		sh_unlock();
+		if (rc == 0)
+			zc_backoff(&spins);
+		v = __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
+	}
+	if (rc < 0)
+		sh_report(__func__, rc);
+	return v;
 }

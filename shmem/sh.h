@@ -16,6 +16,7 @@
 #include <shmem.h>
 #include <zcomm.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -32,11 +33,30 @@ struct zc_shmem_team {
 	shmem_team_config_t config;
 	long config_mask;
 	struct zc_shmem_ctx *ctxs;	/* contexts created on this team */
+	struct zc_shmem_team *next;	/* in the list of split teams */
 };
 
 /* ZC_SHMEM_* type tables assume these (LP64 Linux). */
 _Static_assert(sizeof(int) == 4 && sizeof(long) == 8 &&
 	       sizeof(long long) == 8, "shmem layer assumes LP64");
+
+/* SHMEM_THREAD_MULTIPLE: zcomm takes one thread at a time, so once
+ * MULTIPLE is provided every call into zcomm runs under this recursive
+ * lock (a whole collective included), and the layer's waits drop it
+ * between polls so that other threads go on. Below MULTIPLE it is never
+ * taken. (init.c) */
+extern bool sh_mt;
+extern pthread_mutex_t sh_mutex;
+static inline void sh_lock(void)
+{
+	if (__builtin_expect(sh_mt, 0))
+		pthread_mutex_lock(&sh_mutex);
+}
+static inline void sh_unlock(void)
+{
+	if (__builtin_expect(sh_mt, 0))
+		pthread_mutex_unlock(&sh_mutex);
+}
 
 /* Report a failed zcomm call once, naming the shmem routine. Core has
  * already logged the cause; a call before init gets its own line because
@@ -44,10 +64,17 @@ _Static_assert(sizeof(int) == 4 && sizeof(long) == 8 &&
 void sh_report(const char *fn, int rc);
 #define SH_CHECK(expr)                                                      \
 	do {                                                                \
-		int sh_rc_ = (expr);                                        \
+		int sh_rc_;                                                 \
+		sh_lock();                                                  \
+		sh_rc_ = (expr);                                            \
+		sh_unlock();                                                \
 		if (__builtin_expect(sh_rc_ < 0, 0))                        \
 			sh_report(__func__, sh_rc_);                        \
 	} while (0)
+
+/* zc_wait_until that lets other threads in while it polls. */
+int sh_wait_until(void *ivar, enum zc_dtype dt, enum zc_cmp cmp,
+		  int64_t value);
 
 /* World rank of a context's PE number (team-relative for team contexts). */
 int sh_team_to_world(const struct zc_shmem_team *team, int pe);
@@ -173,6 +200,16 @@ static inline void *sh_sym(const void *p)
 		return (char *)p + sh_data_delta;
 	return (void *)p;
 }
+
+/* The SHMEM_* environment variables (env.c): read them and set the core
+ * tunables they map to, before zc_init (0 or -ZC_ECONFIG, logged); then
+ * report and print what they ask for, once the layer is up. */
+int sh_env_before_init(void);
+void sh_env_after_init(void);
+
+/* shmem_finalize destroys every team and context still there: the
+ * layer's objects go here (team.c), core's teams in zc_finalize. */
+void sh_teams_forget_all(void);
 
 /* Heap bookkeeping for realloc (heap.c). */
 void sh_heap_forget_all(void);

@@ -38,8 +38,11 @@ static bool excluded(const struct waitset *w, size_t i)
 static int holds(const struct waitset *w, size_t i)
 {
 	int64_t v = w->vals ? load_int(w->vals + i * w->es, w->dt) : w->value;
-	int rc = zc_test(w->ivars + i * w->es, w->dt, (enum zc_cmp)w->cmp, v);
+	int rc;
 
+	sh_lock();
+	rc = zc_test(w->ivars + i * w->es, w->dt, (enum zc_cmp)w->cmp, v);
+	sh_unlock();
 	if (rc < 0) {
 		sh_report(w->fn, rc);
 		return -1;
@@ -141,6 +144,30 @@ static size_t wait_some(const struct waitset *w, size_t *indices)
 	return k;
 }
 
+int sh_wait_until(void *ivar, enum zc_dtype dt, enum zc_cmp cmp,
+		  int64_t value)
+{
+	unsigned spins = 0;
+	int rc;
+
+	if (!sh_mt)
+		return zc_wait_until(ivar, dt, cmp, value);
+	for (;;) {
+		sh_lock();
+		rc = zc_test(ivar, dt, cmp, value);
+		sh_unlock();
+		if (rc)
+			return rc < 0 ? rc : 0;
+		zc_backoff(&spins);
+	}
+}
+
+static void sh_check(int rc, const char *fn)
+{
+	if (rc < 0)
+		sh_report(fn, rc);
+}
+
 #define WS(T, ivars_, n_, status_, cmp_, value_, vals_)                     \
 	(struct waitset){ .ivars = (char *)(ivars_), .es = sizeof(T),       \
 			  .dt = SH_DTYPE(T), .n = (n_), .status = (status_), \
@@ -153,9 +180,9 @@ static size_t wait_some(const struct waitset *w, size_t *indices)
 	{                                                                   \
 		int c = sh_cmp(cmp, __func__);                              \
 		if (c >= 0)                                                 \
-			SH_CHECK(zc_wait_until(ivar, SH_DTYPE(T),           \
+			sh_check(sh_wait_until(ivar, SH_DTYPE(T),           \
 					       (enum zc_cmp)c,              \
-					       (int64_t)cmp_value));        \
+					       (int64_t)cmp_value), __func__); \
 	}                                                                   \
 	int shmem_##N##_test(T *ivar, int cmp, T cmp_value)                 \
 	{                                                                   \

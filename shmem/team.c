@@ -2,9 +2,13 @@
 /* Teams over zc_team_*, and contexts. A context is a team plus options;
  * every context uses the default context's transport state (see
  * shmem.h), so creating one never fails for lack of resources. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "sh.h"
+
+/* The teams made by the splits and not destroyed yet. */
+static struct zc_shmem_team *split_teams;
 
 bool sh_team_valid(const struct zc_shmem_team *team, const char *fn)
 {
@@ -50,7 +54,9 @@ int shmem_team_n_pes(shmem_team_t team)
 int shmem_team_get_config(shmem_team_t team, long config_mask,
 			  shmem_team_config_t *config)
 {
-	if (!sh_team_valid(team, __func__))
+	/* SHMEM_TEAM_INVALID has defined results in the team routines
+	 * (nonzero, -1, NULL): not worth an error line. */
+	if (!team)
 		return -1;
 	if (config && (config_mask & SHMEM_TEAM_NUM_CONTEXTS))
 		config->num_contexts = team->config.num_contexts;
@@ -85,7 +91,32 @@ static struct zc_shmem_team *team_wrap(struct zc_team *zt,
 		t->config = *config;
 		t->config_mask = SHMEM_TEAM_NUM_CONTEXTS;
 	}
+	t->next = split_teams;
+	split_teams = t;
 	return t;
+}
+
+static void ctxs_free(struct zc_shmem_team *team)
+{
+	while (team->ctxs) {
+		struct zc_shmem_ctx *c = team->ctxs;
+
+		team->ctxs = c->next;
+		free(c);
+	}
+}
+
+void sh_teams_forget_all(void)
+{
+	while (split_teams) {
+		struct zc_shmem_team *t = split_teams;
+
+		split_teams = t->next;
+		ctxs_free(t);
+		free(t);
+	}
+	ctxs_free(SHMEM_TEAM_WORLD);
+	ctxs_free(SHMEM_TEAM_SHARED);
 }
 
 int shmem_team_split_strided(shmem_team_t parent_team, int start,
@@ -97,19 +128,21 @@ int shmem_team_split_strided(shmem_team_t parent_team, int start,
 	int rc;
 
 	*new_team = SHMEM_TEAM_INVALID;
-	if (!sh_team_valid(parent_team, __func__))
+	if (!parent_team)
 		return -1;
 	if (size == 1)
 		stride = 1;	/* any stride names the same one PE */
+	sh_lock();
 	rc = zc_team_split_strided(parent_team->zt, start, stride, size, &zt);
+	if (!rc && zt) {
+		*new_team = team_wrap(zt, config, config_mask);
+		if (!*new_team)
+			rc = -ENOMEM;
+	}
+	sh_unlock();
 	if (rc) {
 		sh_report(__func__, rc);
 		return -1;
-	}
-	if (zt) {
-		*new_team = team_wrap(zt, config, config_mask);
-		if (!*new_team)
-			return -1;
 	}
 	return 0;
 }
@@ -124,17 +157,19 @@ int shmem_team_split_2d(shmem_team_t parent_team, int xrange,
 	int rc;
 
 	*xaxis_team = *yaxis_team = SHMEM_TEAM_INVALID;
-	if (!sh_team_valid(parent_team, __func__))
+	if (!parent_team)
 		return -1;
+	sh_lock();
 	rc = zc_team_split_2d(parent_team->zt, xrange, &x, &y);
+	if (!rc && x)
+		*xaxis_team = team_wrap(x, xaxis_config, xaxis_mask);
+	if (!rc && y)
+		*yaxis_team = team_wrap(y, yaxis_config, yaxis_mask);
+	sh_unlock();
 	if (rc) {
 		sh_report(__func__, rc);
 		return -1;
 	}
-	if (x)
-		*xaxis_team = team_wrap(x, xaxis_config, xaxis_mask);
-	if (y)
-		*yaxis_team = team_wrap(y, yaxis_config, yaxis_mask);
 	return (x && !*xaxis_team) || (y && !*yaxis_team) ? -1 : 0;
 }
 
@@ -147,14 +182,19 @@ void shmem_team_destroy(shmem_team_t team)
 		       "destroyed");
 		return;
 	}
-	/* The specification: destroying a team destroys its contexts. */
-	while (team->ctxs) {
-		struct zc_shmem_ctx *c = team->ctxs;
-
-		team->ctxs = c->next;
-		free(c);
+	/* The specification: destroying a team destroys its (shareable)
+	 * contexts; private ones were the program's to destroy first. */
+	sh_lock();
+	ctxs_free(team);
+	for (struct zc_shmem_team **pp = &split_teams; *pp;
+	     pp = &(*pp)->next) {
+		if (*pp == team) {
+			*pp = team->next;
+			break;
+		}
 	}
 	SH_CHECK(zc_team_destroy(team->zt));
+	sh_unlock();
 	free(team);
 }
 
@@ -164,7 +204,9 @@ int shmem_team_sync(shmem_team_t team)
 
 	if (!sh_team_valid(team, __func__))
 		return -1;
+	sh_lock();
 	rc = zc_team_sync(team->zt);
+	sh_unlock();
 	if (rc)
 		sh_report(__func__, rc);
 	return rc ? -1 : 0;
@@ -175,23 +217,21 @@ int shmem_team_create_ctx(shmem_team_t team, long options, shmem_ctx_t *ctx)
 	struct zc_shmem_ctx *c;
 
 	*ctx = SHMEM_CTX_INVALID;
-	if (!sh_team_valid(team, __func__))
+	if (!team)
 		return -1;
-	if (team->config_mask & SHMEM_TEAM_NUM_CONTEXTS) {
-		int n = 0;
-
-		for (c = team->ctxs; c; c = c->next)
-			n++;
-		if (n >= team->config.num_contexts)
-			return -1;	/* as many as promised: the spec says fail */
-	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -1;
 	c->team = team;
 	c->options = options;
+	/* A team's num_contexts asks that so many can exist at once; it is
+	 * no cap (an explicit 0 is the default), and contexts cost nothing
+	 * here, so any number may be made. Threads may create contexts at
+	 * once (MULTIPLE): the list is under the lock. */
+	sh_lock();
 	c->next = team->ctxs;
 	team->ctxs = c;
+	sh_unlock();
 	*ctx = c;
 	return 0;
 }
@@ -211,6 +251,7 @@ void shmem_ctx_destroy(shmem_ctx_t ctx)
 		return;
 	}
 	/* Its operations complete before it goes, as the spec asks. */
+	sh_lock();
 	SH_CHECK(zc_quiet());
 	for (struct zc_shmem_ctx **pp = &ctx->team->ctxs; *pp;
 	     pp = &(*pp)->next) {
@@ -219,6 +260,7 @@ void shmem_ctx_destroy(shmem_ctx_t ctx)
 			break;
 		}
 	}
+	sh_unlock();
 	free(ctx);
 }
 

@@ -7,6 +7,9 @@
 
 #include "zc_core.h"
 
+/* The OpenSHMEM layer's (shmem/env.c): read by shmem_init, not zc_init. */
+extern const struct zc_param zc_shmem_param_table[];
+
 static void print_params(const struct zc_param *p)
 {
 	for (; p && p->name; p++) {
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
 	print_params(zc_core_param_table);
 	printf("\nenvironment variables (collectives):\n");
 	print_params(zc_coll_param_table);
+	printf("\nenvironment variables (OpenSHMEM, at shmem_init):\n");
+	print_params(zc_shmem_param_table);
 	for (int i = 0; zc_providers[i]; i++) {
 		if (!zc_providers[i]->params)
 			continue;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* C++: shmem.h compiles as C++ (-pedantic) and the generic names resolve
- * by overloading (with and without a ctx), checked on every PE. Built
- * only through the zcshc++ wrapper. */
+ * by overloading (with and without a ctx; the wait/test set and _vector
+ * forms too), checked on every PE. Built only through the zcshc++
+ * wrapper. */
 #include <shmem.h>
 #include <cstdio>
+static int ok_sets;
+
 int main() {
 	shmem_init();
 	int me = shmem_my_pe(), n = shmem_n_pes();
@@ -21,7 +24,17 @@ int main() {
 	shmem_wait_until(&x[2], SHMEM_CMP_EQ, 5L);
 	shmem_sum_reduce(SHMEM_TEAM_WORLD, &x[0], &x[2], 1);
 	shmem_sync(SHMEM_TEAM_WORLD);
-	int ok = s == 12 && x[0] == 5L * n && d[0] == 1.5 && (me || (x[3] == n && *u == (1u << n) - 1));
+	/* The set forms, as overloads too. */
+	size_t idx[2];
+	long want[2] = { 5L * n, 7L };	/* x[1]: 7 from the left */
+	int some = (int)shmem_test_some(&x[0], 2, idx, NULL, SHMEM_CMP_GT, 0L);
+	size_t vec = shmem_wait_until_some_vector(&x[0], 2, idx, NULL,
+						  SHMEM_CMP_EQ, want);
+	int all = shmem_test_all_vector(&x[0], 2, NULL, SHMEM_CMP_EQ, want);
+	ok_sets = some == 2 && vec == 2 && all == 1 &&
+		  shmem_test_any_vector(&x[0], 2, NULL, SHMEM_CMP_NE, want) ==
+		  SIZE_MAX;
+	int ok = ok_sets && s == 12 && x[0] == 5L * n && d[0] == 1.5 && (me || (x[3] == n && *u == (1u << n) - 1));
 	if (!ok) { std::printf("C++ FAIL pe %d\n", me); return 1; }
 	shmem_finalize();
 	if (me == 0) std::printf("C++ generic: ok on %d PEs\n", n);
