@@ -140,6 +140,17 @@ static void dispatch(struct zc_prov *p, struct io_uring_cqe *cqe)
 		c->inflight--;
 	switch (kind) {
 	case ZC_TCP_UD_RECV:
+		/* A request dies with the thread that submitted it (an
+		 * application thread that called zcomm, then exited); what
+		 * it had received is reported as such, so a cancelled
+		 * receive took nothing: post it again from this thread. */
+		if (cqe->res == -ECANCELED && c->state != ZC_TCP_DEAD &&
+		    !atomic_load(&p->stop)) {
+			if (zc_tcp_post_recv(c))
+				zc_tcp_conn_fail(c, ZC_LOG_ERROR,
+						 "cannot post a receive");
+			break;
+		}
 		zc_tcp_on_recv(c, cqe->res);
 		break;
 	case ZC_TCP_UD_SEND:

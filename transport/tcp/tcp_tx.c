@@ -238,6 +238,13 @@ void zc_tcp_tx_done(struct zc_tcp_conn *c, int res, unsigned cqe_flags)
 		pthread_mutex_unlock(&c->lock);
 		return;
 	}
+	/* Cancelled with the thread that submitted it (see dispatch): send
+	 * it again, from where it stopped. */
+	if (res == -ECANCELED && c->state != ZC_TCP_DEAD &&
+	    resend_rest(c, 0)) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
 	if (res < 0) {
 		pthread_mutex_unlock(&c->lock);
 		if (c->state != ZC_TCP_DEAD) {
