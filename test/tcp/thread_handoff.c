@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads that take turns calling zcomm: thread A does a blocking get
+ * (so A posts the next receive of my connection to the peer), then sleeps
+ * on a condition variable while thread B does gets to the same peer. The
+ * replies complete in A's context: the kernel must interrupt the sleeping
+ * A for them, or B would wait until the peer is declared dead. Every get
+ * must return the peer's data, with the peer timeout as short as 2 s and
+ * B's turn lasting longer than that.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "t_helpers.h"
+
+#define N 512
+
+static uint64_t *buf;
+static int peer;
+static pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int turn;	/* 0: A, 1: B, 2: done */
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void check_get(void)
+{
+	uint64_t v[N];
+
+	T_OK(zc_get(v, buf, sizeof(v), peer));
+	for (int i = 0; i < N; i++)
+		T_ASSERT(v[i] == (uint64_t)peer * 1000000 + (uint64_t)i,
+			 "rank %d: word %d from rank %d is %lu", zc_rank(), i,
+			 peer, (unsigned long)v[i]);
+}
+
+static void *thread_a(void *arg)
+{
+	(void)arg;
+	check_get();
+	pthread_mutex_lock(&mtx);
+	turn = 1;
+	pthread_cond_broadcast(&cv);
+	while (turn != 2)
+		pthread_cond_wait(&cv, &mtx);
+	pthread_mutex_unlock(&mtx);
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t a;
+	double t0;
+	long gets = 0;
+
+	T_OK(zc_init());
+	T_SKIP_IF(zc_size() < 2, "needs 2 ranks");
+	peer = zc_rank() ^ 1;
+	T_OK(zc_malloc(N * sizeof(*buf), (void **)&buf));
+	for (int i = 0; i < N; i++)
+		buf[i] = (uint64_t)zc_rank() * 1000000 + (uint64_t)i;
+	T_OK(zc_barrier_all());
+	if (peer < zc_size()) {
+		T_ASSERT(!pthread_create(&a, NULL, thread_a, NULL), "thread");
+		pthread_mutex_lock(&mtx);
+		while (turn != 1)
+			pthread_cond_wait(&cv, &mtx);
+		pthread_mutex_unlock(&mtx);
+		/* B's turn: longer than the 2 s peer timeout. */
+		for (t0 = now_s(); now_s() - t0 < 3.0; gets++)
+			check_get();
+		pthread_mutex_lock(&mtx);
+		turn = 2;
+		pthread_cond_broadcast(&cv);
+		pthread_mutex_unlock(&mtx);
+		pthread_join(a, NULL);
+	}
+	T_OK(zc_barrier_all());
+	printf("rank %d: %ld gets by the second thread, all right\n",
+	       zc_rank(), gets);
+	T_OK(zc_free(buf));
+	T_OK(zc_finalize());
+	return 0;
+}
