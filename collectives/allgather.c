@@ -1,30 +1,106 @@
 /* SPDX-License-Identifier: MIT */
 /* Allgather (equal blocks) and allgatherv (per-member blocks, sizes
- * exchanged first): ring (neighbours only, a "ready" counter per step)
- * and direct (every member reads every block, in place when mapped). */
+ * exchanged first): scratch cells (small blocks, no barrier), Bruck
+ * (log2 n steps), ring (neighbours only, a "ready" counter per step) and
+ * direct (every member reads every block, in place when mapped). */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "coll.h"
 
+/* Every member's block rides in its xc cell at every other member. */
+static int ag_cell(struct zc_team *t, char *dest, const char *src)
+{
+	int n = t->size, me = t->me, rc = 0;
+	uint64_t e = zc_coll_xc_begin(t);
+
+	for (int s = 1; s < n && !rc; s++)
+		rc = zc_coll_xc_put(t, e, (me + s) % n, src, t->len[me]);
+	if (!rc && dest + t->off[me] != src)
+		memmove(dest + t->off[me], src, t->len[me]);
+	for (int s = 1; s < n && !rc; s++) {
+		int j = (me + n - s) % n;
+		const void *d;
+
+		rc = zc_coll_xc_wait(t, e, j, t->len[j], &d);
+		if (!rc)
+			memcpy(dest + t->off[j], d, t->len[j]);
+	}
+	return rc;
+}
+
+/* Put blocks [a, a + cnt) (member indices, wrapping) where they belong
+ * in member m's dest. */
+static int put_blocks(struct zc_team *t, char *dest, int a, int cnt, int m)
+{
+	int n = t->size, rc = 0;
+
+	while (cnt > 0 && !rc) {
+		int b = a + cnt < n ? a + cnt : n;
+		size_t lo = t->off[a], hi = t->off[b - 1] + t->len[b - 1];
+
+		rc = zc_coll_put_fast(t, dest + lo, dest + lo, hi - lo, m);
+		cnt -= b - a;
+		a = 0;
+	}
+	return rc;
+}
+
+/*
+ * Bruck, without the final rotation: before the step of distance d I hold
+ * blocks me .. me+d-1 in place; I put them (at most n-d of them) where
+ * they belong in member me-d's dest and receive blocks me+d .. from
+ * member me+d. log2(n) steps for any n. Flags on the pr lines: base+1 "I
+ * entered" to each member that will write to me, base+2 "my blocks to you
+ * landed" (a member that both writes to me and reads from me writes both,
+ * in that order). A member writes the next call's values only after it
+ * received all of this call's blocks, so after everyone passed its waits.
+ */
+static int ag_bruck(struct zc_team *t, char *dest, const char *src)
+{
+	int n = t->size, me = t->me, rc = 0;
+	uint64_t base = zc_coll_pr_begin(t, 2);
+
+	for (int d = 1; d < n && !rc; d <<= 1)
+		rc = zc_coll_pr_signal(t, (me + d) % n, base + 1);
+	if (!rc && dest + t->off[me] != src)
+		memmove(dest + t->off[me], src, t->len[me]);
+	for (int d = 1; d < n && !rc; d <<= 1) {
+		int to = (me - d + n) % n, cnt = d < n - d ? d : n - d;
+
+		rc = zc_coll_pr_wait(t, to, base + 1);
+		if (!rc)
+			rc = put_blocks(t, dest, me, cnt, to);
+		if (!rc)
+			rc = zc_coll_pr_signal(t, to, base + 2);
+		if (!rc)
+			rc = zc_coll_pr_wait(t, (me + d) % n, base + 2);
+	}
+	/* My puts read my dest: complete before the user may change it. */
+	return rc ? rc : zc_coll_finish(t);
+}
+
 /* Step s: put block me - s to the right neighbour, then wait for block
- * me - s - 1 from the left one. */
+ * me - s - 1 from the left one. Before the first put, the right
+ * neighbour's "entered" flag (it writes the next call's only after it
+ * received all my blocks of this one). */
 static int ag_ring(struct zc_team *t, char *dest, const char *src)
 {
 	int n = t->size, me = t->me, right = (me + 1) % n, rc;
 	uint64_t *flag = zc_line(t, zc_coll_layout.sig, ZC_SIG_LEFT);
-	uint64_t base = t->sig_seq;
+	uint64_t base = t->sig_seq, entered = zc_coll_pr_begin(t, 1) + 1;
 
 	t->sig_seq += (uint64_t)(n - 1);
-	/* Nobody writes into a member's dest before it has entered. */
-	rc = zc_coll_sync(t, false);
+	rc = zc_coll_pr_signal(t, (me + n - 1) % n, entered);
 	if (!rc && dest + t->off[me] != src)
 		memmove(dest + t->off[me], src, t->len[me]);
+	if (!rc)
+		rc = zc_coll_pr_wait(t, right, entered);
 	for (int s = 0; s < n - 1 && !rc; s++) {
 		int b = (me - s + n) % n;
 
-		rc = zc_coll_put(t, dest + t->off[b], dest + t->off[b],
-				 t->len[b], right, true);
+		rc = zc_coll_put_fast(t, dest + t->off[b], dest + t->off[b],
+				      t->len[b], right);
 		if (!rc)
 			rc = zc_coll_signal(t, right, flag,
 					    base + (uint64_t)s + 1);
@@ -32,7 +108,7 @@ static int ag_ring(struct zc_team *t, char *dest, const char *src)
 			rc = zc_coll_wait(t, flag, base + (uint64_t)s + 1);
 	}
 	/* Everything I receive has arrived; my own puts must complete too. */
-	return rc ? rc : zc_quiet();
+	return rc ? rc : zc_coll_finish(t);
 }
 
 static int ag_direct(struct zc_team *t, char *dest, const char *src)
@@ -53,11 +129,27 @@ static int ag_direct(struct zc_team *t, char *dest, const char *src)
 static int ag_run(struct zc_team *t, void *dest, const void *src,
 		  size_t total)
 {
+	size_t most = 0;
+
 	if (!total)
 		return 0;
-	if (zc_coll_select(t, ZC_COLL_ALLGATHER, total) == ZC_ALG_RING)
+	if (t->size == 1) {
+		if (dest != src)
+			memmove(dest, src, total);
+		return 0;
+	}
+	for (int i = 0; i < t->size; i++)
+		most = t->len[i] > most ? t->len[i] : most;
+	switch (zc_coll_select(t, ZC_COLL_ALLGATHER, most)) {
+	case ZC_ALG_CELL:
+		return ag_cell(t, dest, src);
+	case ZC_ALG_BRUCK:
+		return ag_bruck(t, dest, src);
+	case ZC_ALG_RING:
 		return ag_ring(t, dest, src);
-	return ag_direct(t, dest, src);
+	default:
+		return ag_direct(t, dest, src);
+	}
 }
 
 int zc_allgather(struct zc_team *team, void *dest, const void *src,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Allreduce and reduce: the entry points, recursive doubling over scratch
  * cells (small messages) and the ring reduce-scatter + allgather (large
- * messages between members without load/store access). */
+ * messages between members without load/store access). Reduce-scatter's
+ * entry point too. */
 #include <errno.h>
 
 #include "coll.h"
@@ -143,7 +144,8 @@ static int ring_reduce(struct zc_team *t, char *dest, const char *src,
 }
 
 /*
- * Ring: n-1 reduce-scatter steps, each reading the left neighbour's
+ * Ring, reading (in place: dest == src, so no room to receive into): n-1
+ * reduce-scatter steps, each reading the left neighbour's
  * partial chunk (its src on the first step) and adding my own, then n-1
  * allgather steps reading the left neighbour's finished chunks. Partials
  * live in dest; a "ready" counter pushed to the right neighbour orders
@@ -152,7 +154,7 @@ static int ring_reduce(struct zc_team *t, char *dest, const char *src,
  * read until everyone is done). Each chunk's result is computed once and
  * copied, so all members hold the same bits.
  */
-int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
+static int ring_pull(struct zc_team *t, void *dest, const void *src,
 		     size_t count, enum zc_dtype type, enum zc_op op)
 {
 	int n = t->size, me = t->me, left = (me + n - 1) % n,
@@ -200,6 +202,92 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 	if (!rc)
 		rc = zc_coll_sync(t, true);
 	return rc;
+}
+
+/*
+ * Ring, pushing: the same chunks and steps, but each partial is put (one
+ * way, no round trip) straight into the right neighbour's dest, where it
+ * adds its own src in place: step s sends my partial of chunk me+1-s
+ * (my src at s = 1) and then combines chunk me-s from the left. After
+ * n-1 steps chunk me+1 is final; n-1 allgather steps put finished chunks
+ * on to the right. Flags: the ready counter on the right neighbour's
+ * LEFT line per step; on the pr lines base+1 "I entered" (my dest may be
+ * written) and, when n > 2, base+2 "my partials were read" (the
+ * allgather overwrites chunks my right neighbour forwards from its dest
+ * during reduce-scatter; at 2 members it forwards only its src). A
+ * neighbour writes the next call's values only after it received all my
+ * chunks, so after I passed my waits.
+ */
+static int ring_push(struct zc_team *t, char *d, const char *src,
+		     size_t count, enum zc_dtype type, enum zc_op op)
+{
+	int n = t->size, me = t->me, left = (me + n - 1) % n,
+	    right = (me + 1) % n, rc;
+	size_t es = zc_dtype_size(type);
+	uint64_t *flag = zc_line(t, zc_coll_layout.sig, ZC_SIG_LEFT);
+	uint64_t base = t->sig_seq, pr = zc_coll_pr_begin(t, 2);
+
+	t->sig_seq += 2 * (uint64_t)(n - 1);
+	rc = zc_coll_pr_signal(t, left, pr + 1);
+	if (!rc)
+		rc = zc_coll_pr_wait(t, right, pr + 1);
+	for (int s = 1; s < n && !rc; s++) {
+		int c = (me + 1 - s + n) % n;
+		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
+
+		rc = zc_coll_put_fast(t, d + a * es,
+				      (s == 1 ? src : d) + a * es, (b - a) * es,
+				      right);
+		if (!rc)
+			rc = zc_coll_signal(t, right, flag, base + (uint64_t)s);
+		if (!rc)
+			rc = zc_coll_wait(t, flag, base + (uint64_t)s);
+		if (rc)
+			break;
+		c = (me - s + n) % n;
+		a = chunk_at(count, c, n);
+		b = chunk_at(count, c + 1, n);
+		zc_coll_combine(type, op, d + a * es, src + a * es, d + a * es,
+				b - a);
+	}
+	if (n > 2 && !rc) {
+		rc = zc_coll_finish(t);
+		if (!rc)
+			rc = zc_coll_pr_signal(t, left, pr + 2);
+		if (!rc)
+			rc = zc_coll_pr_wait(t, right, pr + 2);
+	}
+	for (int s = 0; s < n - 1 && !rc; s++) {
+		int c = (me + 1 - s + n) % n;
+		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
+		uint64_t v = base + (uint64_t)(n - 1 + s);
+
+		if (s > 0)
+			rc = zc_coll_wait(t, flag, v);
+		if (!rc)
+			rc = zc_coll_put_fast(t, d + a * es, d + a * es,
+					      (b - a) * es, right);
+		if (!rc)
+			rc = zc_coll_signal(t, right, flag, v + 1);
+	}
+	if (!rc)
+		rc = zc_coll_wait(t, flag, base + 2 * (uint64_t)(n - 1));
+	/* My puts read my src and dest: complete before the user may
+	 * change them. */
+	return rc ? rc : zc_coll_finish(t);
+}
+
+int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op)
+{
+	if (t->size == 1) {
+		if (dest != src)
+			memmove(dest, src, count * zc_dtype_size(type));
+		return 0;
+	}
+	if (dest == src)
+		return ring_pull(t, dest, src, count, type, op);
+	return ring_push(t, dest, src, count, type, op);
 }
 
 static int red_args(struct zc_team *t, void *dest, const void *src,
@@ -281,8 +369,14 @@ int zc_reduce_scatter(struct zc_team *team, void *dest, const void *src,
 			      op, __func__);
 	if (rc || !count)
 		return rc;
-	zc_coll_select(team, ZC_COLL_REDUCE_SCATTER,
-		       count * zc_dtype_size(type));
-	return zc_coll_red_direct(team, dest, src, count, type, op,
-				  ZC_RED_SCATTER, -1);
+	switch (zc_coll_select(team, ZC_COLL_REDUCE_SCATTER,
+			       count * zc_dtype_size(type))) {
+	case ZC_ALG_CELL:
+		return zc_coll_rs_cell(team, dest, src, count, type, op);
+	case ZC_ALG_RING:
+		return zc_coll_rs_ring(team, dest, src, count, type, op);
+	default:
+		return zc_coll_red_direct(team, dest, src, count, type, op,
+					  ZC_RED_SCATTER, -1);
+	}
 }

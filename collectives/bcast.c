@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Broadcast: binomial tree over scratch cells (pipelined in units of
- * ZC_COLL_SMALL), scatter + allgather, and direct (everyone copies the
- * root's buffer, in place through the mapping when it has one). */
+ * ZC_COLL_SMALL), the same tree writing straight into the destinations
+ * (pipelined in ZC_PIPE_CHUNK pieces), scatter + allgather, and direct
+ * (everyone copies the root's buffer, in place through the mapping when
+ * it has one). */
 #include <errno.h>
 
 #include "coll.h"
@@ -86,6 +88,62 @@ static int bc_binomial(struct zc_team *t, char *dest, const char *src,
 		}
 	}
 	return rc;
+}
+
+/*
+ * The binomial tree again, for large messages between members without
+ * load/store access: no cells and no credits. Each member tells its
+ * parent it has entered (its dest may be written: one one-way flag), the
+ * parent then puts each chunk straight into the child's dest, followed by
+ * a flag with the chunk's number, and the child forwards every chunk to
+ * its own children as soon as it has it. A parent waits for "entered" of
+ * this call only: its child writes the next call's value only after it
+ * received every chunk of this one. Chunk flags: the sig_seq counter on
+ * the child's PARENT line (a new parent writes there only after the child
+ * entered the new call, so after it saw the old parent's last value).
+ */
+static int bc_pipeline(struct zc_team *t, char *dest, const char *src,
+		       size_t nbytes, int root)
+{
+	int n = t->size, vr = (t->me - root + n) % n, low = 1, rc = 0;
+	uint64_t *flag = zc_line(t, zc_coll_layout.sig, ZC_SIG_PARENT);
+	size_t nch = (nbytes + ZC_PIPE_CHUNK - 1) / ZC_PIPE_CHUNK;
+	uint64_t base = t->sig_seq, entered = zc_coll_pr_begin(t, 1) + 1;
+	const char *from = vr ? dest : src;
+
+	t->sig_seq += nch;
+	if (vr) {
+		low = vr & -vr;
+		rc = zc_coll_pr_signal(t, (vr - low + root) % n, entered);
+	} else {
+		while (low < n)
+			low <<= 1;
+	}
+	for (size_t k = 0; k < nch && !rc; k++) {
+		size_t off = k * ZC_PIPE_CHUNK,
+		       len = nbytes - off < ZC_PIPE_CHUNK ? nbytes - off
+							  : ZC_PIPE_CHUNK;
+
+		if (vr)
+			rc = zc_coll_wait(t, flag, base + k + 1);
+		for (int m = low >> 1; m >= 1 && !rc; m >>= 1) {
+			int c = vr + m, ci = (c + root) % n;
+
+			if (c >= n)
+				continue;
+			if (!k)
+				rc = zc_coll_pr_wait(t, ci, entered);
+			if (!rc)
+				rc = zc_coll_put_fast(t, dest + off, from + off,
+						      len, ci);
+			if (!rc)
+				rc = zc_coll_signal(t, ci, flag, base + k + 1);
+		}
+		if (!rc && !vr && dest != src)
+			memcpy(dest + off, src + off, len);
+	}
+	/* The user may change src or dest once I return. */
+	return rc ? rc : zc_coll_finish(t);
 }
 
 static inline size_t block_at(size_t nbytes, int i, int n)
@@ -186,6 +244,8 @@ int zc_broadcast(struct zc_team *team, void *dest, const void *src,
 		return bc_scatter_allgather(team, dest, src, nbytes, root);
 	case ZC_ALG_DIRECT:
 		return bc_direct(team, dest, src, nbytes, root);
+	case ZC_ALG_PIPELINE:
+		return bc_pipeline(team, dest, src, nbytes, root);
 	default:
 		return bc_binomial(team, dest, src, nbytes, root);
 	}

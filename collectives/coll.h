@@ -28,12 +28,14 @@
 #define ZC_INLINE_OFF 16
 #define ZC_INLINE_MAX (ZC_LINE - ZC_INLINE_OFF)
 #define ZC_CHUNK (16u << 10)	/* private staging chunk of the direct paths */
+#define ZC_PIPE_CHUNK (128u << 10)	/* pipelined broadcast: bytes per signal */
+#define ZC_STAGE_MIN (256u << 10)	/* bounce ring of non-mapped puts */
 
 /* Algorithms; each collective accepts a subset (coll_select.c). */
 enum zc_coll_alg {
 	ZC_ALG_AUTO, ZC_ALG_DISSEM, ZC_ALG_BINOMIAL, ZC_ALG_SCATTER_ALLGATHER,
 	ZC_ALG_DIRECT, ZC_ALG_RD, ZC_ALG_RING, ZC_ALG_PAIRWISE, ZC_ALG_FLAT,
-	ZC_ALG_LAST
+	ZC_ALG_CELL, ZC_ALG_BRUCK, ZC_ALG_PIPELINE, ZC_ALG_LAST
 };
 
 enum zc_coll_kind {
@@ -55,14 +57,21 @@ enum zc_coll_kind {
  *   bc    [ZC_BC_DEPTH] cells: binomial broadcast (cons gives credit)
  *   fl_in [2][maxn] lines at member 0: flat gather (parity = fl epoch)
  *   fl_out [2] lines: flat release, written by member 0
+ *   pr    [maxn] lines: line j is written only by member j ("I entered",
+ *         "my data to you landed", "my buffer is free": values from
+ *         pr_seq, reserved per call, see zc_coll_pr_begin)
+ *   xc    [2][maxn] cells of xc_blk payload: member j's block of a small
+ *         exchange (allgather, alltoall, reduce-scatter; parity = xc epoch)
  * A cell is a header line {epoch, up to 48 payload bytes at 16} followed by
  * room for a larger payload.
  */
 enum { ZC_SIG_LEFT, ZC_SIG_PARENT, ZC_SIG_N };
 
 struct zc_coll_layout {
-	size_t bar, sig, cons, ag, rd, bc, fl_in, fl_out, size;
+	size_t bar, sig, cons, ag, rd, bc, fl_in, fl_out, pr, xc, size;
 	size_t cell;		/* bytes per cell: header + small */
+	size_t xc_blk;		/* payload of an xc cell (whole lines) */
+	size_t xc_cell;		/* bytes per xc cell: header + xc_blk */
 	int maxn;		/* world size: the largest team */
 	int rounds;		/* dissemination rounds for the world size */
 	int rd_cells;		/* cells per parity */
@@ -78,6 +87,12 @@ struct zc_team {
 	bool mapped;		/* every member's memory is load/store here */
 	bool oversub;		/* some member's node has more ranks than CPUs */
 	uint64_t bar_epoch, ag_epoch, rd_epoch, bc_epoch, fl_epoch, sig_seq;
+	uint64_t pr_seq, xc_epoch;
+	char *stage;		/* private bounce ring of non-mapped puts */
+	size_t stage_off;	/* bytes of it used since the last quiet */
+	bool unquiet;		/* a put_fast reads its source in place */
+	char *big;		/* private: ring reduce-scatter partials */
+	size_t big_len;
 	uint64_t *bc_known;	/* last seen cons of each member */
 	char *acc;		/* private: small + ZC_LINE bytes */
 	char *tmp;		/* private: 2 * ZC_CHUNK bytes */
@@ -94,7 +109,9 @@ extern struct zc_coll_params zc_coll_params;
 extern struct zc_coll_layout zc_coll_layout;
 extern enum zc_coll_alg zc_coll_forced[ZC_COLL_KIND_LAST];
 
-/* coll_select.c: the one place algorithms are chosen. */
+/* coll_select.c: the one place algorithms are chosen. nbytes: the whole
+ * message, but the largest block one member sends to another for
+ * allgather(v), alltoall and reduce-scatter. */
 int zc_coll_params_check(void);
 enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 				enum zc_coll_kind kind, size_t nbytes);
@@ -128,6 +145,14 @@ int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,
  * mapped, else a put; nbi only when src stays untouched until quiet). */
 int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
 		int member, bool nbi);
+/* The same without a blocking operation: a load/store copy when mapped,
+ * else a put_nbi from a private copy (small) or from src itself, which
+ * then stays read until zc_coll_finish. */
+int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
+		     size_t len, int member);
+/* Every zc_coll_put_fast source may be changed again (a quiet when one
+ * was put from in place). */
+int zc_coll_finish(struct zc_team *t);
 /* Read member's copy of symmetric src. */
 int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
 		int member);
@@ -145,6 +170,28 @@ int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out);
  * dissemination need log2(n): the choice when ranks outnumber CPUs. */
 int zc_coll_flat(struct zc_team *t, void *out, const void *data,
 		 size_t count, size_t len, enum zc_dtype type, enum zc_op op);
+/* Reserve k values of the per-writer lines (pr) for one call: every
+ * member calls it alike; returns the base (values base+1 .. base+k). A
+ * writer writes its line at a peer only with this call's values, and
+ * never the next call's before the reader has passed its wait (each use
+ * makes sure of that: see the callers). */
+static inline uint64_t zc_coll_pr_begin(struct zc_team *t, uint64_t k)
+{
+	uint64_t b = t->pr_seq;
+
+	t->pr_seq += k;
+	return b;
+}
+/* My line at member m (written by me) and m's line here (read by me). */
+int zc_coll_pr_signal(struct zc_team *t, int m, uint64_t v);
+int zc_coll_pr_wait(struct zc_team *t, int m, uint64_t v);
+/* Small exchanges through the xc cells: the epoch of this call; put my
+ * block for member j (j != me); wait for member j's block to me. */
+uint64_t zc_coll_xc_begin(struct zc_team *t);
+int zc_coll_xc_put(struct zc_team *t, uint64_t e, int j, const void *data,
+		   size_t len);
+int zc_coll_xc_wait(struct zc_team *t, uint64_t e, int j, size_t len,
+		    const void **data_p);
 /* Barrier over the team; quiet first when `quiet`. */
 int zc_coll_sync(struct zc_team *t, bool quiet);
 
@@ -169,6 +216,11 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 int zc_coll_red_direct(struct zc_team *t, void *dest, const void *src,
 		       size_t count, enum zc_dtype type, enum zc_op op,
 		       enum zc_red_mode mode, int root);
+/* reduce_scatter.c: the scratch-cell and the ring reduce-scatter. */
+int zc_coll_rs_cell(struct zc_team *t, void *dest, const void *src,
+		    size_t count, enum zc_dtype type, enum zc_op op);
+int zc_coll_rs_ring(struct zc_team *t, void *dest, const void *src,
+		    size_t count, enum zc_dtype type, enum zc_op op);
 
 /* team.c */
 int zc_coll_init(void);

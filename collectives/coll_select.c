@@ -18,7 +18,7 @@ const struct zc_param zc_coll_param_table[] = {
 	{ "ZC_COLL_BARRIER", ZC_PARAM_STRING, "auto", "barrier (also inside every collective): auto|dissem|flat",
 	  &zc_coll_params.alg[ZC_COLL_BARRIER] },
 	{ "ZC_COLL_BCAST", ZC_PARAM_STRING, "auto",
-	  "broadcast: auto|binomial|scatter_allgather|direct",
+	  "broadcast: auto|binomial|pipeline|scatter_allgather|direct",
 	  &zc_coll_params.alg[ZC_COLL_BCAST] },
 	{ "ZC_COLL_REDUCE", ZC_PARAM_STRING, "auto", "reduce: auto|rd|flat|direct",
 	  &zc_coll_params.alg[ZC_COLL_REDUCE] },
@@ -26,12 +26,13 @@ const struct zc_param zc_coll_param_table[] = {
 	  "allreduce: auto|rd|flat|ring|direct",
 	  &zc_coll_params.alg[ZC_COLL_ALLREDUCE] },
 	{ "ZC_COLL_ALLGATHER", ZC_PARAM_STRING, "auto",
-	  "allgather and allgatherv: auto|ring|direct",
+	  "allgather and allgatherv: auto|cell|bruck|ring|direct",
 	  &zc_coll_params.alg[ZC_COLL_ALLGATHER] },
-	{ "ZC_COLL_ALLTOALL", ZC_PARAM_STRING, "auto", "alltoall: auto|pairwise",
+	{ "ZC_COLL_ALLTOALL", ZC_PARAM_STRING, "auto",
+	  "alltoall: auto|cell|pairwise",
 	  &zc_coll_params.alg[ZC_COLL_ALLTOALL] },
 	{ "ZC_COLL_REDUCE_SCATTER", ZC_PARAM_STRING, "auto",
-	  "reduce-scatter: auto|direct",
+	  "reduce-scatter: auto|cell|ring|direct",
 	  &zc_coll_params.alg[ZC_COLL_REDUCE_SCATTER] },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -42,6 +43,8 @@ static const char *const alg_names[ZC_ALG_LAST] = {
 	[ZC_ALG_SCATTER_ALLGATHER] = "scatter_allgather",
 	[ZC_ALG_DIRECT] = "direct", [ZC_ALG_RD] = "rd", [ZC_ALG_RING] = "ring",
 	[ZC_ALG_PAIRWISE] = "pairwise", [ZC_ALG_FLAT] = "flat",
+	[ZC_ALG_CELL] = "cell", [ZC_ALG_BRUCK] = "bruck",
+	[ZC_ALG_PIPELINE] = "pipeline",
 };
 
 /* Which algorithms each collective implements (bit per enum value). */
@@ -49,15 +52,19 @@ static const char *const alg_names[ZC_ALG_LAST] = {
 static const unsigned allowed[ZC_COLL_KIND_LAST] = {
 	[ZC_COLL_BARRIER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DISSEM) | B(ZC_ALG_FLAT),
 	[ZC_COLL_BCAST] = B(ZC_ALG_AUTO) | B(ZC_ALG_BINOMIAL) |
-			  B(ZC_ALG_SCATTER_ALLGATHER) | B(ZC_ALG_DIRECT),
+			  B(ZC_ALG_PIPELINE) | B(ZC_ALG_SCATTER_ALLGATHER) |
+			  B(ZC_ALG_DIRECT),
 	[ZC_COLL_REDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_DIRECT) |
 			   B(ZC_ALG_FLAT),
 	[ZC_COLL_ALLREDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_RING) |
 			      B(ZC_ALG_DIRECT) | B(ZC_ALG_FLAT),
-	[ZC_COLL_ALLGATHER] = B(ZC_ALG_AUTO) | B(ZC_ALG_RING) |
+	[ZC_COLL_ALLGATHER] = B(ZC_ALG_AUTO) | B(ZC_ALG_CELL) |
+			      B(ZC_ALG_BRUCK) | B(ZC_ALG_RING) |
 			      B(ZC_ALG_DIRECT),
-	[ZC_COLL_ALLTOALL] = B(ZC_ALG_AUTO) | B(ZC_ALG_PAIRWISE),
-	[ZC_COLL_REDUCE_SCATTER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DIRECT),
+	[ZC_COLL_ALLTOALL] = B(ZC_ALG_AUTO) | B(ZC_ALG_CELL) |
+			     B(ZC_ALG_PAIRWISE),
+	[ZC_COLL_REDUCE_SCATTER] = B(ZC_ALG_AUTO) | B(ZC_ALG_CELL) |
+				   B(ZC_ALG_RING) | B(ZC_ALG_DIRECT),
 };
 
 /* Called at init, after the table was loaded: names must be known. */
@@ -98,38 +105,54 @@ int zc_coll_params_check(void)
 	return 0;
 }
 
+/* The largest non-mapped allgather (bytes per member times members) that
+ * goes Bruck (log2 n steps); beyond it the ring's neighbour-only traffic
+ * wins. */
+#define ZC_BRUCK_MAX (64u << 10)
+
 /*
  * The choice. Every member computes it from the same inputs (the agreed
- * `mapped`, the team size, the total message size), so all pick alike.
+ * `mapped`, the team size, the message size), so all pick alike. nbytes
+ * is the whole message, except for allgather, alltoall and reduce-scatter:
+ * there it is the largest block one member sends to another.
  *  - small messages ride in scratch cells: no entry/exit barrier, one
- *    flag line per hop (recursive doubling, binomial broadcast);
+ *    flag line per hop (recursive doubling, binomial broadcast, the xc
+ *    exchange of small allgather/alltoall/reduce-scatter);
  *  - when ranks outnumber CPUs, each wait costs a trip through the
  *    scheduler: barriers and tiny reductions go flat (gather to member 0,
  *    release from it: two waits per member instead of log2(n));
  *  - large ones on a load/store team read peers' buffers in place
  *    (direct), one copy, every core busy;
- *  - large ones across providers without load/store: ring allreduce and
- *    allgather (bandwidth-optimal, neighbours only), scatter+allgather
- *    broadcast.
+ *  - large ones across providers without load/store: one-way puts
+ *    straight into the destination with a flag behind each (every
+ *    blocking operation there costs a network round trip): pipelined
+ *    binomial broadcast, ring allreduce and reduce-scatter, Bruck (up
+ *    to 64 KiB in all) or ring allgather.
  */
 enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 				enum zc_coll_kind kind, size_t nbytes)
 {
 	bool small = nbytes <= zc_coll_params.small;
 	bool tiny = t->oversub && nbytes <= ZC_INLINE_MAX;
+	/* Load/store teams copy twice through a cell: past a quarter of it
+	 * the barrier-framed single copy wins, unless every wait is a trip
+	 * through the scheduler. */
+	bool cell = nbytes <= zc_coll_layout.xc_blk /
+			     (t->mapped && !t->oversub ? 4 : 1);
+	enum zc_coll_alg f = zc_coll_forced[kind];
 
-	/* Flat carries one line: forcing it covers the messages that fit. */
-	if (zc_coll_forced[kind] != ZC_ALG_AUTO &&
-	    (zc_coll_forced[kind] != ZC_ALG_FLAT || nbytes <= ZC_INLINE_MAX))
-		return zc_coll_forced[kind];
+	/* Flat carries one line, cell one xc block: forcing them covers the
+	 * messages that fit, larger ones get the automatic choice. */
+	if (f != ZC_ALG_AUTO && (f != ZC_ALG_FLAT || nbytes <= ZC_INLINE_MAX) &&
+	    (f != ZC_ALG_CELL || nbytes <= zc_coll_layout.xc_blk))
+		return f;
 	switch (kind) {
 	case ZC_COLL_BARRIER:
 		return t->oversub ? ZC_ALG_FLAT : ZC_ALG_DISSEM;
 	case ZC_COLL_BCAST:
-		if (small || t->size == 2)
-			return small || !t->mapped ? ZC_ALG_BINOMIAL
-						   : ZC_ALG_DIRECT;
-		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_SCATTER_ALLGATHER;
+		if (small)
+			return ZC_ALG_BINOMIAL;
+		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_PIPELINE;
 	case ZC_COLL_REDUCE:
 		if (tiny)
 			return ZC_ALG_FLAT;
@@ -137,15 +160,24 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 	case ZC_COLL_ALLREDUCE:
 		if (tiny)
 			return ZC_ALG_FLAT;
-		if (small)
+		/* Two units in turn (two one-way hops) still beat the ring's
+		 * three ("entered", reduce-scatter, allgather). */
+		if (small || (!t->mapped && nbytes <= 2 * zc_coll_params.small))
 			return ZC_ALG_RD;
 		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_RING;
 	case ZC_COLL_ALLGATHER:
-		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_RING;
+		if (cell)
+			return ZC_ALG_CELL;
+		if (t->mapped)
+			return ZC_ALG_DIRECT;
+		return nbytes <= ZC_BRUCK_MAX / (size_t)t->size ? ZC_ALG_BRUCK
+								 : ZC_ALG_RING;
 	case ZC_COLL_ALLTOALL:
-		return ZC_ALG_PAIRWISE;
+		return cell ? ZC_ALG_CELL : ZC_ALG_PAIRWISE;
 	case ZC_COLL_REDUCE_SCATTER:
 	default:
-		return ZC_ALG_DIRECT;
+		if (cell)
+			return ZC_ALG_CELL;
+		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_RING;
 	}
 }

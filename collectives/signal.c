@@ -4,6 +4,7 @@
  * A flag store always follows its data, so a reader that sees the flag
  * sees the data: release stores on the mapping, zc_fence otherwise. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "coll.h"
 
@@ -51,11 +52,50 @@ static inline size_t cell_off(size_t len)
 	return len <= ZC_INLINE_MAX ? ZC_INLINE_OFF : ZC_LINE;
 }
 
+/*
+ * A private copy of a payload (a cell's, or a put_fast of up to a quarter
+ * of the ring) that stays untouched until a put from it is complete, so
+ * puts can be non-blocking (one-way) even when the
+ * caller reuses its buffer at once (recursive doubling's accumulator, a
+ * u64 on the stack, the user's buffers after return). The ring is handed
+ * out front to back; when it is full one quiet completes every put from
+ * it (acks are cumulative, usually back by then) and it starts over.
+ */
+static size_t stage_cap(void)
+{
+	size_t cap = zc_coll_params.small * 4;
+
+	return cap < ZC_STAGE_MIN ? ZC_STAGE_MIN : cap;
+}
+
+static int stage(struct zc_team *t, const void *data, size_t len,
+		 const void **out_p)
+{
+	size_t cap = stage_cap();
+	int rc;
+
+	if (!t->stage) {
+		t->stage = malloc(cap);
+		if (!t->stage)
+			return -ENOMEM;
+	}
+	if (t->stage_off + len > cap) {
+		rc = zc_quiet();
+		if (rc)
+			return rc;
+		t->stage_off = 0;
+	}
+	*out_p = memcpy(t->stage + t->stage_off, data, len);
+	/* Keep payloads line-aligned (long double, vector loads). */
+	t->stage_off += (len + ZC_LINE - 1) & ~(size_t)(ZC_LINE - 1);
+	return 0;
+}
+
 int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 		     size_t len, uint64_t epoch)
 {
 	size_t off = cell_off(len);
-	int rc;
+	int rc = 0;
 
 	if (t->pbase[m]) {
 		char *r = t->pbase[m] + (cell - t->base);
@@ -65,7 +105,14 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 		__atomic_store_n((uint64_t *)r, epoch, __ATOMIC_RELEASE);
 		return 0;
 	}
-	rc = len ? zc_put(cell + off, data, len, t->world[m]) : 0;
+	/* Data then flag on one ordered path: one-way, no round trip. */
+	if (len) {
+		const void *copy;
+
+		rc = stage(t, data, len, &copy);
+		if (!rc)
+			rc = zc_put_nbi(cell + off, copy, len, t->world[m]);
+	}
 	if (!rc)
 		rc = zc_coll_signal(t, m, (uint64_t *)cell, epoch);
 	return rc;
@@ -93,6 +140,37 @@ int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
 	}
 	return nbi ? zc_put_nbi(dest, src, len, t->world[m])
 		   : zc_put(dest, src, len, t->world[m]);
+}
+
+int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
+		     size_t len, int m)
+{
+	char *p;
+	int rc;
+
+	if (!len)
+		return 0;
+	p = zc_ptr(dest, t->world[m]);
+	if (p) {
+		if (p != src)
+			memcpy(p, src, len);
+		return 0;
+	}
+	/* A copy is cheaper than the round trip of a quiet. */
+	if (len <= stage_cap() / 4) {
+		rc = stage(t, src, len, &src);
+		return rc ? rc : zc_put_nbi(dest, src, len, t->world[m]);
+	}
+	t->unquiet = true;
+	return zc_put_nbi(dest, src, len, t->world[m]);
+}
+
+int zc_coll_finish(struct zc_team *t)
+{
+	if (!t->unquiet)
+		return 0;
+	t->unquiet = false;
+	return zc_quiet();
 }
 
 int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
@@ -182,6 +260,49 @@ int zc_coll_flat(struct zc_team *t, void *out, const void *data,
 	if (out && len)
 		memcpy(out, t->acc, len);
 	return rc;
+}
+
+int zc_coll_pr_signal(struct zc_team *t, int m, uint64_t v)
+{
+	return zc_coll_signal(t, m, zc_line(t, zc_coll_layout.pr,
+					    (size_t)t->me), v);
+}
+
+int zc_coll_pr_wait(struct zc_team *t, int m, uint64_t v)
+{
+	return zc_coll_wait(t, zc_line(t, zc_coll_layout.pr, (size_t)m), v);
+}
+
+/*
+ * The xc cells: member j's block to me lies in my cell [parity][j]. A
+ * member writes epoch e+2 into my cell only after it finished e+1, which
+ * needed my block of e+1, which I sent after finishing e: so the cell of
+ * e was consumed. Holds for any mix of the exchanges using these cells,
+ * since in each of them every member sends to every other one.
+ */
+static char *xc_cell(const struct zc_team *t, uint64_t e, int j)
+{
+	size_t par = (size_t)(e & 1) * (size_t)zc_coll_layout.maxn;
+
+	return t->base + zc_coll_layout.xc +
+	       (par + (size_t)j) * zc_coll_layout.xc_cell;
+}
+
+uint64_t zc_coll_xc_begin(struct zc_team *t)
+{
+	return ++t->xc_epoch;
+}
+
+int zc_coll_xc_put(struct zc_team *t, uint64_t e, int j, const void *data,
+		   size_t len)
+{
+	return zc_coll_cell_put(t, j, xc_cell(t, e, t->me), data, len, e);
+}
+
+int zc_coll_xc_wait(struct zc_team *t, uint64_t e, int j, size_t len,
+		    const void **data_p)
+{
+	return zc_coll_cell_wait(t, xc_cell(t, e, j), len, e, data_p);
 }
 
 int zc_coll_sync(struct zc_team *t, bool quiet)

@@ -40,6 +40,17 @@ static void layout_compute(int maxn)
 	off += 2 * (size_t)maxn * ZC_LINE;
 	l->fl_out = off;
 	off += 2 * ZC_LINE;
+	l->pr = off;
+	off += (size_t)maxn * ZC_LINE;
+	/* Small exchanges: a world-sized team shares four cells' worth (a
+	 * one-way hop where the paths past them need two or three). */
+	l->xc_blk = 4 * zc_coll_params.small / (size_t)maxn;
+	if (l->xc_blk < ZC_INLINE_MAX)
+		l->xc_blk = ZC_INLINE_MAX;
+	l->xc_blk = (l->xc_blk + ZC_LINE - 1) & ~(size_t)(ZC_LINE - 1);
+	l->xc_cell = ZC_LINE + l->xc_blk;
+	l->xc = off;
+	off += 2 * (size_t)maxn * l->xc_cell;
 	l->size = off;
 }
 
@@ -55,6 +66,8 @@ static void team_free(struct zc_team *t)
 	free(t->ptrs);
 	free(t->off);
 	free(t->len);
+	free(t->stage);
+	free(t->big);
 	free(t);
 }
 
