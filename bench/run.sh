@@ -118,7 +118,7 @@ launch() {
 	oshmem) launcher=(oshrun --allow-run-as-root)
 		extra=(--mca opal_common_ucx_opal_mem_hooks 0) ;;
 	esac
-	env "${envs[@]}" timeout -k 5 "$TMO" "${launcher[@]}" "${place[@]}" \
+	env "${envs[@]}" timeout -s INT -k 5 "$TMO" "${launcher[@]}" "${place[@]}" \
 		"${xs[@]}" "${extra[@]}" -n "$np" "$@" >"$base.out" 2>"$base.err"
 	rc=$?
 	awk '!/^#/ && !/^skipped/ && NF == 2 && $1 ~ /^[0-9]+$/ { print $1, $2 }' \
@@ -361,7 +361,7 @@ for tr in "${tlist[@]}"; do
 		# memcpy, the same copy without communication: the bound for
 		# same-node puts.
 		if [ "$tr" = shm ] && [ -x "$BIN/zc_memcpy_bw" ]; then
-			timeout -k 5 "$TMO" "$BIN/zc_memcpy_bw" -t "$BUDGET" -k "$BATCHES" \
+			timeout -s INT -k 5 "$TMO" "$BIN/zc_memcpy_bw" -t "$BUDGET" -k "$BATCHES" \
 				>"$D/memcpy_bw.out" 2>"$D/memcpy_bw.err"
 			awk '!/^#/ && NF == 2 { print $1, $2 }' \
 				"$D/memcpy_bw.out" >"$D/memcpy_bw.tsv"
@@ -376,7 +376,7 @@ for tr in "${tlist[@]}"; do
 		fi
 		# The floor under the tcp latencies: a plain TCP round trip.
 		if [ "$tr" = tcp ] && [ -x "$BIN/tcp_floor" ]; then
-			timeout -k 5 "$TMO" "$BIN/tcp_floor" >"$D/tcp_floor.out" \
+			timeout -s INT -k 5 "$TMO" "$BIN/tcp_floor" >"$D/tcp_floor.out" \
 				2>"$D/tcp_floor.err"
 			{
 				echo

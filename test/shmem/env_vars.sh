@@ -14,7 +14,7 @@ run() {
 	vars=
 	while [ "$1" != -- ]; do vars="$vars $1"; shift; done
 	shift
-	env $vars timeout -k 5 60 "$mpirun" --allow-run-as-root \
+	env $vars timeout -s INT -k 5 60 "$mpirun" --allow-run-as-root \
 		--oversubscribe --bind-to none -n 2 "$prog" "$@" \
 		>"$out" 2>"$err"
 }

@@ -4,9 +4,9 @@
 # when NP is 1) and pass only if the job ends with exit status STATUS.
 want=$1 np=$2 mpirun=$3 prog=$4
 if [ "$np" = 1 ]; then
-	timeout -k 5 60 "$prog"
+	timeout -s INT -k 5 60 "$prog"
 else
-	timeout -k 5 60 "$mpirun" --allow-run-as-root --oversubscribe \
+	timeout -s INT -k 5 60 "$mpirun" --allow-run-as-root --oversubscribe \
 		--bind-to none -n "$np" "$prog"
 fi
 rc=$?

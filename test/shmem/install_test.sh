@@ -15,7 +15,7 @@ p=$tmp/prefix
 src=$srcdir/installed_hello.c
 strict="-Wall -Wextra -pedantic -Werror"
 run() {
-	timeout -k 5 60 "$p/bin/zcshrun" -n 2 "$1"
+	timeout -s INT -k 5 60 "$p/bin/zcshrun" -n 2 "$1"
 }
 
 "$cmake" --install "$build" --prefix "$p" >/dev/null

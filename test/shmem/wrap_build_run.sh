@@ -12,4 +12,4 @@ case "$src" in
 *) cc=zcshcc ;;
 esac
 "$bindir/$cc" "$@" "$src" -o "$out"
-exec timeout -k 5 100 "$bindir/zcshrun" -n "$np" "$out"
+exec timeout -s INT -k 5 100 "$bindir/zcshrun" -n "$np" "$out"

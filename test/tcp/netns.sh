@@ -40,7 +40,7 @@ fi
 log=$(mktemp)
 export T_TCP_MARKER=$log.marker
 ZC_TRANSPORTS=tcp ZC_TCP_NETNS="$a,$b" ZC_LOG=info \
-	timeout -k 5 100 mpirun --allow-run-as-root --oversubscribe \
+	timeout -s INT -k 5 100 mpirun --allow-run-as-root --oversubscribe \
 	--bind-to none -x T_TCP_MARKER -n 2 "$prog" "$@" >"$log" 2>&1 &
 run=$!
 if [ $cut = 1 ]; then
