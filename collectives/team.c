@@ -204,27 +204,33 @@ int zc_team_split_strided(struct zc_team *parent, int start, int stride,
 {
 	int *members = NULL, n = 0, me = -1, rc;
 	uint64_t key = UINT64_MAX;
+	long last;
 	bool valid;
 
 	rc = check_parent(parent, __func__);
 	if (rc)
 		return rc;
 	*team_p = NULL;
-	if (size == 1 && stride < 1)
+	/* One member: any stride names the same PE. A negative stride
+	 * walks the parent downwards (member i is start + i * stride). */
+	if (size == 1)
 		stride = 1;
-	valid = start >= 0 && stride >= 1 && size >= 1 &&
-		start < parent->size && stride < parent->size + 1 &&
-		size <= parent->size &&
-		(long)start + (long)(size - 1) * stride < parent->size;
+	last = (long)start + (long)(size - 1) * stride;
+	valid = size >= 1 && size <= parent->size && stride != 0 &&
+		stride >= -parent->size && stride <= parent->size &&
+		start >= 0 && start < parent->size && last >= 0 &&
+		last < parent->size;
 	if (!valid)
 		zc_err("%s: start %d, stride %d, size %d do not fit a parent "
 		       "of %d", __func__, start, stride, size, parent->size);
 	if (valid) {
-		key = (uint64_t)start << 42 | (uint64_t)stride << 21 |
-		      (uint64_t)size;
-		if (parent->me >= start && (parent->me - start) % stride == 0 &&
-		    (parent->me - start) / stride < size) {
-			me = (parent->me - start) / stride;
+		long d = (long)parent->me - start;
+
+		/* The stride, biased to stay positive, in 21 bits. */
+		key = (uint64_t)start << 42 |
+		      (uint64_t)(stride + (1L << 20)) << 21 | (uint64_t)size;
+		if (d % stride == 0 && d / stride >= 0 && d / stride < size) {
+			me = (int)(d / stride);
 			n = size;
 			members = malloc((size_t)size * sizeof(int));
 			if (!members)

@@ -57,6 +57,18 @@ int main(void)
 		T_ASSERT(zc_team_translate(w, me, t) == -1, "translate to NULL");
 	}
 
+	/* The world backwards: a negative stride walks down from start. */
+	t = NULL;
+	T_OK(zc_team_split_strided(w, n - 1, -1, n, &t));
+	T_ASSERT(t && zc_team_rank(t) == n - 1 - me && zc_team_size(t) == n,
+		 "reversed membership");
+	T_ASSERT(zc_team_translate(t, 0, w) == n - 1, "reversed translate");
+	check_split_sum(t, buf);
+	T_OK(zc_team_destroy(t));
+	t = NULL;
+	T_ASSERT(n == 1 || zc_team_split_strided(w, 0, -1, 2, &t) == -ZC_ETEAM,
+		 "a negative stride below 0 accepted");
+
 	/* 2D: rows of 3. */
 	T_OK(zc_team_split_2d(w, 3, &x, &y));
 	T_ASSERT(x && y, "2d teams");
