@@ -125,19 +125,25 @@ int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,
 	return zc_coll_wait(t, (uint64_t *)cell, epoch);
 }
 
-int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
-		int m, bool nbi)
+/* Nothing to send, or a member mapped here: copied in place. */
+static bool put_local(struct zc_team *t, void *dest, const void *src,
+		      size_t len, int m)
 {
 	char *p;
 
 	if (!len)
-		return 0;
+		return true;
 	p = zc_ptr(dest, t->world[m]);
-	if (p) {
-		if (p != src)
-			memcpy(p, src, len);
+	if (p && p != src)
+		memcpy(p, src, len);
+	return p != NULL;
+}
+
+int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
+		int m, bool nbi)
+{
+	if (put_local(t, dest, src, len, m))
 		return 0;
-	}
 	return nbi ? zc_put_nbi(dest, src, len, t->world[m])
 		   : zc_put(dest, src, len, t->world[m]);
 }
@@ -145,17 +151,10 @@ int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
 int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 		     size_t len, int m)
 {
-	char *p;
 	int rc;
 
-	if (!len)
+	if (put_local(t, dest, src, len, m))
 		return 0;
-	p = zc_ptr(dest, t->world[m]);
-	if (p) {
-		if (p != src)
-			memcpy(p, src, len);
-		return 0;
-	}
 	/* A copy is cheaper than the round trip of a quiet. */
 	if (len <= stage_cap() / 4) {
 		rc = stage(t, src, len, &src);
