@@ -262,52 +262,42 @@ static void aset_alltoalls(void *dest, const void *source, ptrdiff_t dst,
 				size_t nelems, int PE_root, int PE_start,   \
 				int logPE_stride, int PE_size, long *pSync) \
 	{                                                                   \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_bcast(dest, source, nelems * ((B) / 8), PE_root,       \
-			   PE_start, logPE_stride, PE_size, pSync, __func__); \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_bcast(dest, source, nelems * ((B) / 8),     \
+				     PE_root, PE_start, logPE_stride,       \
+				     PE_size, pSync, __func__));            \
 	}                                                                   \
 	void shmem_collect##B(void *dest, const void *source, size_t nelems, \
 			      int PE_start, int logPE_stride, int PE_size,  \
 			      long *pSync)                                  \
 	{                                                                   \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_collect(dest, source, nelems * ((B) / 8), false,       \
-			     PE_start, logPE_stride, PE_size, pSync, __func__); \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_collect(dest, source, nelems * ((B) / 8),   \
+				       false, PE_start, logPE_stride,       \
+				       PE_size, pSync, __func__));          \
 	}                                                                   \
 	void shmem_fcollect##B(void *dest, const void *source,              \
 			       size_t nelems, int PE_start,                 \
 			       int logPE_stride, int PE_size, long *pSync)  \
 	{                                                                   \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_collect(dest, source, nelems * ((B) / 8), true,        \
-			     PE_start, logPE_stride, PE_size, pSync, __func__); \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_collect(dest, source, nelems * ((B) / 8),   \
+				       true, PE_start, logPE_stride,        \
+				       PE_size, pSync, __func__));          \
 	}                                                                   \
 	void shmem_alltoall##B(void *dest, const void *source,              \
 			       size_t nelems, int PE_start,                 \
 			       int logPE_stride, int PE_size, long *pSync)  \
 	{                                                                   \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_alltoall(dest, source, nelems * ((B) / 8), PE_start,   \
-			      logPE_stride, PE_size, pSync, __func__);      \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_alltoall(dest, source, nelems * ((B) / 8),  \
+					PE_start, logPE_stride, PE_size,    \
+					pSync, __func__));                  \
 	}                                                                   \
 	void shmem_alltoalls##B(void *dest, const void *source,             \
 				ptrdiff_t dst, ptrdiff_t sst,               \
 				size_t nelems, int PE_start,                \
 				int logPE_stride, int PE_size, long *pSync) \
 	{                                                                   \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_alltoalls(dest, source, dst, sst, nelems, (B) / 8,     \
-			       PE_start, logPE_stride, PE_size, pSync, __func__); \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_alltoalls(dest, source, dst, sst, nelems,   \
+					 (B) / 8, PE_start, logPE_stride,   \
+					 PE_size, pSync, __func__));        \
 	}
 SH_ASET(32)
 SH_ASET(64)
@@ -340,11 +330,10 @@ static void aset_reduce(void *dest, const void *source, int nreduce,
 				       int PE_size, T *pWrk, long *pSync)   \
 	{                                                                   \
 		(void)pWrk;                                                 \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_reduce(dest, source, nreduce, sizeof(T), SH_DTYPE(T),  \
-			    ZOP, PE_start, logPE_stride, PE_size, pSync, __func__); \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_reduce(dest, source, nreduce, sizeof(T),    \
+				      SH_DTYPE(T), ZOP, PE_start,           \
+				      logPE_stride, PE_size, pSync,         \
+				      __func__));                           \
 	}
 #define SH_TOALL_BIT(T, N)                                                  \
 	SH_TOALL(T, N, and, ZC_OP_AND) SH_TOALL(T, N, or, ZC_OP_OR)         \
@@ -379,23 +368,19 @@ static void aset_cprod(void *dest, const void *source, int nreduce,
 				    int PE_size, T *pWrk, long *pSync)      \
 	{                                                                   \
 		(void)pWrk;                                                 \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_reduce(dest, source, 2 * nreduce, sizeof(BASE),        \
-			    SH_DTYPE(BASE), ZC_OP_SUM, PE_start,            \
-			    logPE_stride, PE_size, pSync, __func__);        \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_reduce(dest, source, 2 * nreduce,           \
+				      sizeof(BASE), SH_DTYPE(BASE),         \
+				      ZC_OP_SUM, PE_start, logPE_stride,    \
+				      PE_size, pSync, __func__));           \
 	}                                                                   \
 	void shmem_##N##_prod_to_all(T *dest, const T *source, int nreduce, \
 				     int PE_start, int logPE_stride,        \
 				     int PE_size, T *pWrk, long *pSync)     \
 	{                                                                   \
 		(void)pWrk;                                                 \
-		(void)pSync;                                                \
-		sh_lock();                                                  \
-		aset_cprod(dest, source, nreduce, ISD, PE_start,            \
-			   logPE_stride, PE_size, pSync, __func__);         \
-		sh_unlock();                                                \
+		SH_LOCKED(aset_cprod(dest, source, nreduce, ISD, PE_start, \
+				     logPE_stride, PE_size, pSync,          \
+				     __func__));                            \
 	}
 SH_TOALL_CPLX(double _Complex, complexd, double, true)
 SH_TOALL_CPLX(float _Complex, complexf, float, false)

@@ -72,6 +72,14 @@ void sh_report(const char *fn, int rc);
 			sh_report(__func__, sh_rc_);                        \
 	} while (0)
 
+/* A void call under the lock (its errors are reported inside). */
+#define SH_LOCKED(...)                                                      \
+	do {                                                                \
+		sh_lock();                                                  \
+		__VA_ARGS__;                                                \
+		sh_unlock();                                                \
+	} while (0)
+
 /* zc_wait_until that lets other threads in while it polls. */
 int sh_wait_until(void *ivar, enum zc_dtype dt, enum zc_cmp cmp,
 		  int64_t value);
