@@ -337,13 +337,10 @@ int zc_reduce(struct zc_team *team, void *dest, const void *src,
 {
 	int rc = red_args(team, dest, src, count, 1, type, op, __func__);
 
+	if (!rc)
+		rc = zc_coll_check_root(team, root, __func__);
 	if (rc)
 		return rc;
-	if (root < 0 || root >= team->size) {
-		zc_err("%s: root %d outside the team of %d", __func__, root,
-		       team->size);
-		return -EINVAL;
-	}
 	if (!count)
 		return 0;
 	switch (zc_coll_select(team, ZC_COLL_REDUCE,

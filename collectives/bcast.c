@@ -230,13 +230,10 @@ int zc_broadcast(struct zc_team *team, void *dest, const void *src,
 		rc = zc_coll_check_buf(dest, nbytes, __func__, "dest");
 	if (!rc)
 		rc = zc_coll_check_buf(src, nbytes, __func__, "source");
+	if (!rc)
+		rc = zc_coll_check_root(team, root, __func__);
 	if (rc)
 		return rc;
-	if (root < 0 || root >= team->size) {
-		zc_err("%s: root %d outside the team of %d", __func__, root,
-		       team->size);
-		return -EINVAL;
-	}
 	if (!nbytes)
 		return 0;
 	switch (zc_coll_select(team, ZC_COLL_BCAST, nbytes)) {

@@ -197,6 +197,7 @@ int zc_coll_sync(struct zc_team *t, bool quiet);
 
 /* Argument checks shared by every collective; log and return -ZC_E*. */
 int zc_coll_check(const struct zc_team *t, const char *fn);
+int zc_coll_check_root(const struct zc_team *t, int root, const char *fn);
 int zc_coll_check_buf(const void *buf, size_t len, const char *fn,
 		      const char *what);
 

@@ -330,6 +330,16 @@ int zc_coll_check(const struct zc_team *t, const char *fn)
 	return 0;
 }
 
+int zc_coll_check_root(const struct zc_team *t, int root, const char *fn)
+{
+	if (root < 0 || root >= t->size) {
+		zc_err("%s: root %d outside the team of %d", fn, root,
+		       t->size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int zc_coll_check_buf(const void *buf, size_t len, const char *fn,
 		      const char *what)
 {
