@@ -174,4 +174,28 @@ static inline struct zc_team *t_split_team(void)
 	return t;
 }
 
+/* The body of a collective test: init, two symmetric buffers of `bytes`
+ * (+64), run(team) on the world and on the split team, report. */
+static inline int t_coll_main(const char *name, size_t bytes,
+			      unsigned char **src, unsigned char **dst,
+			      void (*run)(struct zc_team *))
+{
+	struct zc_team *split;
+
+	T_OK(zc_init());
+	T_OK(zc_malloc(bytes + 64, (void **)src));
+	T_OK(zc_malloc(bytes + 64, (void **)dst));
+	run(zc_team_world());
+	split = t_split_team();
+	if (split) {
+		run(split);
+		T_OK(zc_team_destroy(split));
+	}
+	T_OK(zc_barrier_all());
+	if (zc_rank() == 0)
+		printf("%s: ok on %d ranks\n", name, zc_size());
+	T_OK(zc_finalize());
+	return 0;
+}
+
 #endif /* T_COLL_UTIL_H */

@@ -92,20 +92,5 @@ static void run(struct zc_team *t)
 
 int main(void)
 {
-	struct zc_team *split;
-
-	T_OK(zc_init());
-	T_OK(zc_malloc(BIG + 64, (void **)&src));
-	T_OK(zc_malloc(BIG + 64, (void **)&dst));
-	run(zc_team_world());
-	split = t_split_team();
-	if (split) {
-		run(split);
-		T_OK(zc_team_destroy(split));
-	}
-	T_OK(zc_barrier_all());
-	if (zc_rank() == 0)
-		printf("gather_all: ok on %d ranks\n", zc_size());
-	T_OK(zc_finalize());
-	return 0;
+	return t_coll_main("gather_all", BIG, &src, &dst, run);
 }
