@@ -22,7 +22,7 @@
 
 #define ZC_LINE 64		/* one flag per cache line */
 #define ZC_COLL_MAX_TEAMS 64	/* slots are agreed on through a u64 mask */
-#define ZC_BC_DEPTH 4		/* broadcast cells per member (pipelining) */
+#define ZC_BC_DEPTH 16		/* broadcast cells per member (pipelining) */
 /* Payload that rides in its flag's line, from byte 16 (aligned for every
  * type, long double included). */
 #define ZC_INLINE_OFF 16

@@ -122,7 +122,8 @@ int zc_coll_params_check(void)
  *    scheduler: barriers and tiny reductions go flat (gather to member 0,
  *    release from it: two waits per member instead of log2(n));
  *  - large ones on a load/store team read peers' buffers in place
- *    (direct), one copy, every core busy;
+ *    (direct), one copy, every core busy; oversubscribed, broadcast
+ *    avoids direct's two barriers up to one pipeline chunk;
  *  - large ones across providers without load/store: one-way puts
  *    straight into the destination with a flag behind each (every
  *    blocking operation there costs a network round trip): pipelined
@@ -152,7 +153,17 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 	case ZC_COLL_BCAST:
 		if (small)
 			return ZC_ALG_BINOMIAL;
-		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_PIPELINE;
+		if (!t->mapped)
+			return ZC_ALG_PIPELINE;
+		/* Direct is framed by two barriers, each a trip through the
+		 * scheduler when ranks outnumber CPUs: there the cell tree
+		 * (as many units as it has cells) and then the tree writing
+		 * into the destinations win up to one pipeline chunk. */
+		if (t->oversub && nbytes <= ZC_BC_DEPTH * zc_coll_params.small)
+			return ZC_ALG_BINOMIAL;
+		if (t->oversub && nbytes <= ZC_PIPE_CHUNK)
+			return ZC_ALG_PIPELINE;
+		return ZC_ALG_DIRECT;
 	case ZC_COLL_REDUCE:
 		if (tiny)
 			return ZC_ALG_FLAT;
