@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The test command: install packages, build with warnings as errors, run
 # every test; then rebuild with ASan+UBSan and rerun the multi-process
-# suite. Exit status is non-zero if any test failed.
+# suite, and with TSan the tcp part of it. Exit status is non-zero if any
+# test failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -21,4 +22,14 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/test/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j"$jobs" -L mp --timeout 900)
-echo "test.sh: all tests passed (normal and ASan+UBSan builds)"
+
+# ThreadSanitizer: the tcp provider's progress thread beside the
+# application threads, over the tcp multi-process suite. Peers' accesses
+# to the symmetric heap are hidden from it (ZC_PEER_ACCESS_BEGIN in
+# transport/zc_provider.h): any report fails the test.
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DZC_WERROR=ON \
+	-DZC_TSAN=ON -DZC_BUILD_BENCH=OFF
+cmake --build build-tsan -j"$jobs"
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+(cd build-tsan && ctest --output-on-failure -j"$jobs" -L mp -L tcp --timeout 900)
+echo "test.sh: all tests passed (normal, ASan+UBSan and TSan builds)"

@@ -76,6 +76,23 @@ struct zc_param {
 	void *dst;
 };
 
+/*
+ * A peer's put, get or atomic touches the symmetric heap from a
+ * provider's own thread, ordered by messages through other processes
+ * that ThreadSanitizer cannot see: providers hide such accesses from it
+ * (ZC_TSAN builds), so that what it reports are races on the library's
+ * own state. No code in other builds.
+ */
+#ifdef __SANITIZE_THREAD__
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+#define ZC_PEER_ACCESS_BEGIN() __tsan_ignore_thread_begin()
+#define ZC_PEER_ACCESS_END() __tsan_ignore_thread_end()
+#else
+#define ZC_PEER_ACCESS_BEGIN() ((void)0)
+#define ZC_PEER_ACCESS_END() ((void)0)
+#endif
+
 /* Execute an atomic on local memory (a CPU atomic): providers run every
  * target-side atomic through it. old may be NULL. */
 int zc_amo_exec(void *loc, enum zc_amo_op op, size_t width, uint64_t value,

@@ -156,8 +156,10 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h)
 		reply(c, h, ZC_TCP_OP_GET_RESP, p->heap + h->off, h->len, 0);
 		break;
 	case ZC_TCP_OP_AMO:
+		ZC_PEER_ACCESS_BEGIN();
 		zc_amo_exec(p->heap + h->off, (enum zc_amo_op)h->amo, h->width,
 			    h->value, h->cmp, &old);
+		ZC_PEER_ACCESS_END();
 		if (h->flags & ZC_TCP_F_FETCH)
 			reply(c, h, ZC_TCP_OP_AMO_RESP, NULL, 0, old);
 		break;
@@ -267,7 +269,11 @@ static int parse(struct zc_tcp_conn *c)
 		if (rx->frag_left) {
 			size_t n = avail < rx->frag_left ? avail : rx->frag_left;
 
+			if (!c->initiator)
+				ZC_PEER_ACCESS_BEGIN();
 			memcpy(rx->cur_dst, m, n);
+			if (!c->initiator)
+				ZC_PEER_ACCESS_END();
 			rx->cur_dst += n;
 			rx->head += n;
 			rx->frag_left -= (uint32_t)n;
