@@ -124,90 +124,12 @@ static inline size_t chunk_at(size_t count, int c, int n)
 	return (size_t)((unsigned __int128)count * (unsigned)c / (unsigned)n);
 }
 
-/* dest[a, b) = src[a, b) op left's from[a, b), through the private tmp. */
-static int ring_reduce(struct zc_team *t, char *dest, const char *src,
-		       const char *from, size_t a, size_t b, size_t es,
-		       enum zc_dtype type, enum zc_op op, int left)
-{
-	size_t step = ZC_CHUNK / es;
-
-	for (size_t x = a; x < b; x += step) {
-		size_t m = b - x < step ? b - x : step;
-		int rc = zc_coll_get(t, t->tmp, from + x * es, m * es, left);
-
-		if (rc)
-			return rc;
-		zc_coll_combine(type, op, dest + x * es, src + x * es, t->tmp,
-				m);
-	}
-	return 0;
-}
-
 /*
- * Ring, reading (in place: dest == src, so no room to receive into): n-1
- * reduce-scatter steps, each reading the left neighbour's
- * partial chunk (its src on the first step) and adding my own, then n-1
- * allgather steps reading the left neighbour's finished chunks. Partials
- * live in dest; a "ready" counter pushed to the right neighbour orders
- * the steps; barriers fence the phases (my partials are read by my right
- * neighbour until it finishes reduce-scatter) and the end (my dest is
- * read until everyone is done). Each chunk's result is computed once and
- * copied, so all members hold the same bits.
- */
-static int ring_pull(struct zc_team *t, void *dest, const void *src,
-		     size_t count, enum zc_dtype type, enum zc_op op)
-{
-	int n = t->size, me = t->me, left = (me + n - 1) % n,
-	    right = (me + 1) % n, rc;
-	size_t es = zc_dtype_size(type);
-	uint64_t *flag = zc_line(t, zc_coll_layout.sig, ZC_SIG_LEFT);
-	uint64_t base = t->sig_seq;
-	char *d = dest;
-
-	if (n == 1) {
-		if (dest != src)
-			memmove(dest, src, count * es);
-		return 0;
-	}
-	t->sig_seq += 2 * (uint64_t)(n - 1);
-	rc = zc_coll_sync(t, false);
-	for (int s = 1; s < n && !rc; s++) {
-		int c = (me - s + n) % n;
-
-		if (s > 1)
-			rc = zc_coll_wait(t, flag, base + (uint64_t)s - 1);
-		if (rc)
-			break;
-		rc = ring_reduce(t, d, src, s == 1 ? src : dest,
-				 chunk_at(count, c, n), chunk_at(count, c + 1, n),
-				 es, type, op, left);
-		if (!rc)
-			rc = zc_coll_signal(t, right, flag, base + (uint64_t)s);
-	}
-	if (!rc)
-		rc = zc_coll_sync(t, true);
-	for (int s = 0; s < n - 1 && !rc; s++) {
-		int c = (me - s + n) % n;
-		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
-		uint64_t v = base + (uint64_t)(n - 1 + s);
-
-		if (s > 0)
-			rc = zc_coll_wait(t, flag, v);
-		if (rc)
-			break;
-		rc = zc_coll_get(t, d + a * es, d + a * es, (b - a) * es, left);
-		if (!rc)
-			rc = zc_coll_signal(t, right, flag, v + 1);
-	}
-	if (!rc)
-		rc = zc_coll_sync(t, true);
-	return rc;
-}
-
-/*
- * Ring, pushing: the same chunks and steps, but each partial is put (one
- * way, no round trip) straight into the right neighbour's dest, where it
- * adds its own src in place: step s sends my partial of chunk me+1-s
+ * Ring: the vector cut into n chunks, n-1 reduce-scatter steps and n-1
+ * allgather steps. Each partial is put (one way, no round trip) straight
+ * into the right neighbour's dest, where it adds its own src in place
+ * (so each chunk's result is computed once and copied: every member
+ * holds the same bits): step s sends my partial of chunk me+1-s
  * (my src at s = 1) and then combines chunk me-s from the left. After
  * n-1 steps chunk me+1 is final; n-1 allgather steps put finished chunks
  * on to the right. Flags: the ready counter on the right neighbour's
@@ -285,8 +207,16 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 			memmove(dest, src, count * zc_dtype_size(type));
 		return 0;
 	}
-	if (dest == src)
-		return ring_pull(t, dest, src, count, type, op);
+	/* In place, partials arriving in dest would overwrite my own
+	 * contribution: it goes first to a private copy. */
+	if (dest == src) {
+		size_t len = count * zc_dtype_size(type);
+		char *copy = zc_coll_scratch(t, len);
+
+		if (!copy)
+			return -ENOMEM;
+		src = memcpy(copy, src, len);
+	}
 	return ring_push(t, dest, src, count, type, op);
 }
 

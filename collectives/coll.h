@@ -153,6 +153,9 @@ int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 /* Every zc_coll_put_fast source may be changed again (a quiet when one
  * was put from in place). */
 int zc_coll_finish(struct zc_team *t);
+/* A private buffer of at least len bytes, kept with the team (NULL: no
+ * memory). */
+char *zc_coll_scratch(struct zc_team *t, size_t len);
 /* Read member's copy of symmetric src. */
 int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
 		int member);

@@ -38,20 +38,6 @@ int zc_coll_rs_cell(struct zc_team *t, void *dest, const void *src,
 	return rc;
 }
 
-/* A private buffer of at least len bytes, kept with the team. */
-static char *scratch(struct zc_team *t, size_t len)
-{
-	if (t->big_len < len) {
-		char *p = realloc(t->big, len);
-
-		if (!p)
-			return NULL;
-		t->big = p;
-		t->big_len = len;
-	}
-	return t->big;
-}
-
 /*
  * Ring: data step s (1 .. n-1) puts my partial of block me-s (my src
  * block me-1 at s = 1) into the right neighbour's dest; I receive the
@@ -81,7 +67,7 @@ int zc_coll_rs_ring(struct zc_team *t, void *dest, const void *src,
 		return 0;
 	}
 	/* Fails alike nowhere else: allocate before any flag moves. */
-	if (n > 2 && !(part = scratch(t, len)))
+	if (n > 2 && !(part = zc_coll_scratch(t, len)))
 		return -ENOMEM;
 	base = t->sig_seq;
 	t->sig_seq += (uint64_t)(n - 1);

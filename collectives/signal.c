@@ -353,3 +353,16 @@ int zc_coll_check_buf(const void *buf, size_t len, const char *fn,
 	}
 	return 0;
 }
+
+char *zc_coll_scratch(struct zc_team *t, size_t len)
+{
+	if (t->big_len < len) {
+		char *p = realloc(t->big, len);
+
+		if (!p)
+			return NULL;
+		t->big = p;
+		t->big_len = len;
+	}
+	return t->big;
+}
