@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Broadcast: binomial tree over scratch cells (pipelined in units of
- * ZC_COLL_SMALL), the same tree writing straight into the destinations
+/* Broadcast: binomial or flat tree over scratch cells (pipelined in units
+ * of ZC_COLL_SMALL), the same tree writing straight into the destinations
  * (pipelined in ZC_PIPE_CHUNK pieces), scatter + allgather, and direct
  * (everyone copies the root's buffer, in place through the mapping when
  * it has one). */
@@ -38,25 +38,32 @@ static int bc_credit(struct zc_team *t, int m, uint64_t need)
 /*
  * Binomial tree relative to the root: member v receives from v - lowbit(v)
  * and sends to v + 2^k for every 2^k < lowbit(v) (the root: < n),
- * farthest first. Each unit has a cell (of ZC_BC_DEPTH per member,
- * chosen by the unit number); the receiver copies it out and bumps its
- * `cons` counter; a writer reuses a cell only once `cons` shows the unit
- * that last used it finished. No barrier, and up to ZC_BC_DEPTH units in
- * flight per edge.
+ * farthest first. Flat: the root sends to every member itself (when
+ * ranks outnumber CPUs a forwarding member may not be running; the root
+ * is). Each unit has a cell (of ZC_BC_DEPTH per member, chosen by the
+ * unit number); the receiver copies it out and bumps its `cons` counter;
+ * a writer reuses a cell only once `cons` shows the unit that last used
+ * it finished. No barrier, and up to ZC_BC_DEPTH units in flight per
+ * edge.
  */
-static int bc_binomial(struct zc_team *t, char *dest, const char *src,
-		       size_t nbytes, int root)
+static int bc_tree(struct zc_team *t, char *dest, const char *src,
+		   size_t nbytes, int root, bool flat)
 {
 	const struct zc_coll_layout *l = &zc_coll_layout;
-	int n = t->size, vr = (t->me - root + n) % n, low = 1, rc = 0;
+	int n = t->size, vr = (t->me - root + n) % n, first = 0, rc = 0;
 	uint64_t *cons = zc_line(t, l->cons, 0);
 	size_t unit = zc_coll_params.small;
 
-	if (vr)
-		low = vr & -vr;
-	else
-		while (low < n)
-			low <<= 1;
+	/* My farthest child (vr + first); 0: none. */
+	if (flat) {
+		first = vr ? 0 : n - 1;
+	} else if (vr) {
+		first = (vr & -vr) >> 1;
+	} else {
+		for (first = 1; first < n; first <<= 1)
+			;
+		first >>= 1;
+	}
 	for (size_t off = 0; off < nbytes && !rc; off += unit) {
 		size_t len = nbytes - off < unit ? nbytes - off : unit;
 		uint64_t b = ++t->bc_epoch;
@@ -76,7 +83,7 @@ static int bc_binomial(struct zc_team *t, char *dest, const char *src,
 		}
 		/* My cell is free again: writers may reuse it. */
 		__atomic_store_n(cons, b, __ATOMIC_RELEASE);
-		for (int m = low >> 1; m >= 1 && !rc; m >>= 1) {
+		for (int m = first; m >= 1 && !rc; m = flat ? m - 1 : m >> 1) {
 			int c = vr + m, ci = (c + root) % n;
 
 			if (c >= n)
@@ -243,7 +250,9 @@ int zc_broadcast(struct zc_team *team, void *dest, const void *src,
 		return bc_direct(team, dest, src, nbytes, root);
 	case ZC_ALG_PIPELINE:
 		return bc_pipeline(team, dest, src, nbytes, root);
+	case ZC_ALG_FLAT:
+		return bc_tree(team, dest, src, nbytes, root, true);
 	default:
-		return bc_binomial(team, dest, src, nbytes, root);
+		return bc_tree(team, dest, src, nbytes, root, false);
 	}
 }

@@ -18,7 +18,7 @@ const struct zc_param zc_coll_param_table[] = {
 	{ "ZC_COLL_BARRIER", ZC_PARAM_STRING, "auto", "barrier (also inside every collective): auto|dissem|flat",
 	  &zc_coll_params.alg[ZC_COLL_BARRIER] },
 	{ "ZC_COLL_BCAST", ZC_PARAM_STRING, "auto",
-	  "broadcast: auto|binomial|pipeline|scatter_allgather|direct",
+	  "broadcast: auto|binomial|flat|pipeline|scatter_allgather|direct",
 	  &zc_coll_params.alg[ZC_COLL_BCAST] },
 	{ "ZC_COLL_REDUCE", ZC_PARAM_STRING, "auto", "reduce: auto|rd|flat|direct",
 	  &zc_coll_params.alg[ZC_COLL_REDUCE] },
@@ -51,7 +51,7 @@ static const char *const alg_names[ZC_ALG_LAST] = {
 #define B(a) (1u << (a))
 static const unsigned allowed[ZC_COLL_KIND_LAST] = {
 	[ZC_COLL_BARRIER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DISSEM) | B(ZC_ALG_FLAT),
-	[ZC_COLL_BCAST] = B(ZC_ALG_AUTO) | B(ZC_ALG_BINOMIAL) |
+	[ZC_COLL_BCAST] = B(ZC_ALG_AUTO) | B(ZC_ALG_BINOMIAL) | B(ZC_ALG_FLAT) |
 			  B(ZC_ALG_PIPELINE) | B(ZC_ALG_SCATTER_ALLGATHER) |
 			  B(ZC_ALG_DIRECT),
 	[ZC_COLL_REDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_DIRECT) |
@@ -142,9 +142,11 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 			     (t->mapped && !t->oversub ? 4 : 1);
 	enum zc_coll_alg f = zc_coll_forced[kind];
 
-	/* Flat carries one line, cell one xc block: forcing them covers the
-	 * messages that fit, larger ones get the automatic choice. */
-	if (f != ZC_ALG_AUTO && (f != ZC_ALG_FLAT || nbytes <= ZC_INLINE_MAX) &&
+	/* Flat reductions carry one line, cell one xc block: forcing them
+	 * covers the messages that fit, larger ones get the automatic
+	 * choice. */
+	if (f != ZC_ALG_AUTO && (f != ZC_ALG_FLAT || kind == ZC_COLL_BCAST ||
+				 nbytes <= ZC_INLINE_MAX) &&
 	    (f != ZC_ALG_CELL || nbytes <= zc_coll_layout.xc_blk))
 		return f;
 	switch (kind) {
@@ -152,7 +154,8 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 		return t->oversub ? ZC_ALG_FLAT : ZC_ALG_DISSEM;
 	case ZC_COLL_BCAST:
 		if (small)
-			return ZC_ALG_BINOMIAL;
+			return t->oversub && t->mapped ? ZC_ALG_FLAT
+						       : ZC_ALG_BINOMIAL;
 		if (!t->mapped)
 			return ZC_ALG_PIPELINE;
 		/* Direct is framed by two barriers, each a trip through the
