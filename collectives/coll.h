@@ -35,7 +35,8 @@
 enum zc_coll_alg {
 	ZC_ALG_AUTO, ZC_ALG_DISSEM, ZC_ALG_BINOMIAL, ZC_ALG_SCATTER_ALLGATHER,
 	ZC_ALG_DIRECT, ZC_ALG_RD, ZC_ALG_RING, ZC_ALG_PAIRWISE, ZC_ALG_FLAT,
-	ZC_ALG_CELL, ZC_ALG_BRUCK, ZC_ALG_PIPELINE, ZC_ALG_LAST
+	ZC_ALG_CELL, ZC_ALG_BRUCK, ZC_ALG_PIPELINE, ZC_ALG_COUNTER,
+	ZC_ALG_LAST
 };
 
 enum zc_coll_kind {
@@ -57,6 +58,8 @@ enum zc_coll_kind {
  *   bc    [ZC_BC_DEPTH] cells: binomial broadcast (cons gives credit)
  *   fl_in [2][maxn] lines at member 0: flat gather (parity = fl epoch)
  *   fl_out [2] lines: flat release, written by member 0
+ *   cnt   at member 0: the counter barrier's arrivals (+1 each, n per
+ *         barrier; only grows)
  *   pr    [maxn] lines: line j is written only by member j ("I entered",
  *         "my data to you landed", "my buffer is free": values from
  *         pr_seq, reserved per call, see zc_coll_pr_begin)
@@ -68,7 +71,7 @@ enum zc_coll_kind {
 enum { ZC_SIG_LEFT, ZC_SIG_PARENT, ZC_SIG_N };
 
 struct zc_coll_layout {
-	size_t bar, sig, cons, ag, rd, bc, fl_in, fl_out, pr, xc, size;
+	size_t bar, sig, cons, ag, rd, bc, fl_in, fl_out, cnt, pr, xc, size;
 	size_t cell;		/* bytes per cell: header + small */
 	size_t xc_blk;		/* payload of an xc cell (whole lines) */
 	size_t xc_cell;		/* bytes per xc cell: header + xc_blk */
@@ -86,7 +89,8 @@ struct zc_team {
 	char **pbase;		/* each member's slot, load/store, or NULL */
 	bool mapped;		/* every member's memory is load/store here */
 	bool oversub;		/* some member's node has more ranks than CPUs */
-	uint64_t bar_epoch, ag_epoch, rd_epoch, bc_epoch, fl_epoch, sig_seq;
+	uint64_t bar_epoch, ag_epoch, rd_epoch, bc_epoch, fl_epoch, cnt_epoch,
+		 sig_seq;
 	uint64_t pr_seq, xc_epoch;
 	char *stage;		/* private bounce ring of non-mapped puts */
 	size_t stage_off;	/* bytes of it used since the last quiet */

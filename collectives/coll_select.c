@@ -15,7 +15,9 @@ const struct zc_param zc_coll_param_table[] = {
 	{ "ZC_COLL_TEAMS", ZC_PARAM_INT, "16",
 	  "teams that may exist at once (scratch slots, 2..64)",
 	  &zc_coll_params.teams },
-	{ "ZC_COLL_BARRIER", ZC_PARAM_STRING, "auto", "barrier (also inside every collective): auto|dissem|flat",
+	{ "ZC_COLL_BARRIER", ZC_PARAM_STRING, "auto",
+	  "barrier (also inside every collective): auto|dissem|flat|counter "
+	  "(counter: load/store teams; flat on others)",
 	  &zc_coll_params.alg[ZC_COLL_BARRIER] },
 	{ "ZC_COLL_BCAST", ZC_PARAM_STRING, "auto",
 	  "broadcast: auto|binomial|flat|pipeline|scatter_allgather|direct",
@@ -44,13 +46,14 @@ static const char *const alg_names[ZC_ALG_LAST] = {
 	[ZC_ALG_DIRECT] = "direct", [ZC_ALG_RD] = "rd", [ZC_ALG_RING] = "ring",
 	[ZC_ALG_PAIRWISE] = "pairwise", [ZC_ALG_FLAT] = "flat",
 	[ZC_ALG_CELL] = "cell", [ZC_ALG_BRUCK] = "bruck",
-	[ZC_ALG_PIPELINE] = "pipeline",
+	[ZC_ALG_PIPELINE] = "pipeline", [ZC_ALG_COUNTER] = "counter",
 };
 
 /* Which algorithms each collective implements (bit per enum value). */
 #define B(a) (1u << (a))
 static const unsigned allowed[ZC_COLL_KIND_LAST] = {
-	[ZC_COLL_BARRIER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DISSEM) | B(ZC_ALG_FLAT),
+	[ZC_COLL_BARRIER] = B(ZC_ALG_AUTO) | B(ZC_ALG_DISSEM) | B(ZC_ALG_FLAT) |
+			    B(ZC_ALG_COUNTER),
 	[ZC_COLL_BCAST] = B(ZC_ALG_AUTO) | B(ZC_ALG_BINOMIAL) | B(ZC_ALG_FLAT) |
 			  B(ZC_ALG_PIPELINE) | B(ZC_ALG_SCATTER_ALLGATHER) |
 			  B(ZC_ALG_DIRECT),
@@ -142,6 +145,9 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 			     (t->mapped && !t->oversub ? 4 : 1);
 	enum zc_coll_alg f = zc_coll_forced[kind];
 
+	/* The counter is read through the mapping. */
+	if (f == ZC_ALG_COUNTER && !t->mapped)
+		f = ZC_ALG_FLAT;
 	/* Flat reductions carry one line, cell one xc block: forcing them
 	 * covers the messages that fit, larger ones get the automatic
 	 * choice. */
@@ -151,7 +157,9 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 		return f;
 	switch (kind) {
 	case ZC_COLL_BARRIER:
-		return t->oversub ? ZC_ALG_FLAT : ZC_ALG_DISSEM;
+		if (!t->oversub)
+			return ZC_ALG_DISSEM;
+		return t->mapped ? ZC_ALG_COUNTER : ZC_ALG_FLAT;
 	case ZC_COLL_BCAST:
 		if (small)
 			return t->oversub && t->mapped ? ZC_ALG_FLAT

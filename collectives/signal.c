@@ -304,14 +304,37 @@ int zc_coll_xc_wait(struct zc_team *t, uint64_t e, int j, size_t len,
 	return zc_coll_cell_wait(t, xc_cell(t, e, j), len, e, data_p);
 }
 
+/*
+ * Load/store teams: each member adds one to a counter in member 0's
+ * scratch and waits until it shows the whole team, so the last to arrive
+ * releases everyone (flat's release waits until member 0 runs again, a
+ * trip through the scheduler when ranks outnumber CPUs). The counter
+ * grows by n per barrier and never goes back: a fast member's next
+ * arrival only adds to a value its slow peers already accept.
+ */
+static int count_barrier(struct zc_team *t)
+{
+	uint64_t *c = (uint64_t *)(t->pbase[0] + zc_coll_layout.cnt);
+	uint64_t goal = ++t->cnt_epoch * (uint64_t)t->size;
+
+	__atomic_fetch_add(c, 1, __ATOMIC_ACQ_REL);
+	return zc_coll_wait(t, c, goal);
+}
+
 int zc_coll_sync(struct zc_team *t, bool quiet)
 {
 	int rc = quiet ? zc_quiet() : 0;
 
 	if (rc || t->size == 1)
 		return rc;
-	if (zc_coll_select(t, ZC_COLL_BARRIER, 0) == ZC_ALG_FLAT)
+	switch (zc_coll_select(t, ZC_COLL_BARRIER, 0)) {
+	case ZC_ALG_FLAT:
 		return zc_coll_flat(t, NULL, NULL, 0, 0, ZC_UINT8, ZC_OP_SUM);
+	case ZC_ALG_COUNTER:
+		return count_barrier(t);
+	default:
+		break;
+	}
 	return zc_core_dissem(t->world, t->size, t->me,
 			      zc_line(t, zc_coll_layout.bar, 0),
 			      ++t->bar_epoch);

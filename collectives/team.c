@@ -40,6 +40,8 @@ static void layout_compute(int maxn)
 	off += 2 * (size_t)maxn * ZC_LINE;
 	l->fl_out = off;
 	off += 2 * ZC_LINE;
+	l->cnt = off;
+	off += ZC_LINE;
 	l->pr = off;
 	off += (size_t)maxn * ZC_LINE;
 	/* Small exchanges: a world-sized team shares four cells' worth (a
