@@ -217,14 +217,68 @@ int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out)
 	return 0;
 }
 
+/*
+ * Load/store teams: each member adds one to a counter in member 0's
+ * scratch and waits until it shows the whole team, so the last to arrive
+ * releases everyone (flat's release waits until member 0 runs again, a
+ * trip through the scheduler when ranks outnumber CPUs). The counter
+ * grows by n per barrier and never goes back: a fast member's next
+ * arrival only adds to a value its slow peers already accept.
+ */
+static int count_barrier(struct zc_team *t)
+{
+	uint64_t *c = (uint64_t *)(t->pbase[0] + zc_coll_layout.cnt);
+	uint64_t goal = ++t->cnt_epoch * (uint64_t)t->size;
+
+	__atomic_fetch_add(c, 1, __ATOMIC_ACQ_REL);
+	return zc_coll_wait(t, c, goal);
+}
+
+/*
+ * Flat on a load/store team: every member stores its contribution into
+ * its line at member 0, the counter barrier says all are there, and every
+ * member folds them itself, in member order (the same bits everywhere):
+ * nobody waits for member 0 to be scheduled again. Parity: a member
+ * writes the lines of e+2 only after everyone passed the barrier of e+1,
+ * so after they read e's.
+ */
+static int flat_mapped(struct zc_team *t, void *out, const void *data,
+		       size_t count, size_t len, enum zc_dtype type,
+		       enum zc_op op)
+{
+	const struct zc_coll_layout *l = &zc_coll_layout;
+	size_t row = (size_t)((++t->fl_epoch & 1) * l->maxn);
+	const char *in0 = t->pbase[0] + l->fl_in + ZC_INLINE_OFF;
+	int rc;
+
+	if (len)
+		memcpy((char *)in0 + (row + (size_t)t->me) * ZC_LINE, data,
+		       len);
+	rc = count_barrier(t);
+	if (rc || !out || !len)
+		return rc;
+	memcpy(t->acc, in0 + row * ZC_LINE, len);
+	for (int i = 1; i < t->size; i++)
+		zc_coll_combine(type, op, t->acc, t->acc,
+				in0 + (row + (size_t)i) * ZC_LINE, count);
+	memcpy(out, t->acc, len);
+	return 0;
+}
+
 int zc_coll_flat(struct zc_team *t, void *out, const void *data,
 		 size_t count, size_t len, enum zc_dtype type, enum zc_op op)
 {
 	const struct zc_coll_layout *l = &zc_coll_layout;
-	uint64_t e = ++t->fl_epoch;
-	size_t par = (size_t)(e & 1);
-	char *rel = (char *)zc_line(t, l->fl_out, par);
+	uint64_t e;
+	size_t par;
+	char *rel;
 	int rc = 0;
+
+	if (t->mapped)
+		return flat_mapped(t, out, data, count, len, type, op);
+	e = ++t->fl_epoch;
+	par = (size_t)(e & 1);
+	rel = (char *)zc_line(t, l->fl_out, par);
 
 	/* Parity reuse is safe: a member writes unit e+2 only after member 0
 	 * released e+1, which it did after reading everyone's e+1, so after
@@ -302,23 +356,6 @@ int zc_coll_xc_wait(struct zc_team *t, uint64_t e, int j, size_t len,
 		    const void **data_p)
 {
 	return zc_coll_cell_wait(t, xc_cell(t, e, j), len, e, data_p);
-}
-
-/*
- * Load/store teams: each member adds one to a counter in member 0's
- * scratch and waits until it shows the whole team, so the last to arrive
- * releases everyone (flat's release waits until member 0 runs again, a
- * trip through the scheduler when ranks outnumber CPUs). The counter
- * grows by n per barrier and never goes back: a fast member's next
- * arrival only adds to a value its slow peers already accept.
- */
-static int count_barrier(struct zc_team *t)
-{
-	uint64_t *c = (uint64_t *)(t->pbase[0] + zc_coll_layout.cnt);
-	uint64_t goal = ++t->cnt_epoch * (uint64_t)t->size;
-
-	__atomic_fetch_add(c, 1, __ATOMIC_ACQ_REL);
-	return zc_coll_wait(t, c, goal);
 }
 
 int zc_coll_sync(struct zc_team *t, bool quiet)
