@@ -157,9 +157,10 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 		return f;
 	switch (kind) {
 	case ZC_COLL_BARRIER:
-		if (!t->oversub)
-			return ZC_ALG_DISSEM;
-		return t->mapped ? ZC_ALG_COUNTER : ZC_ALG_FLAT;
+		/* Not the counter, though it is faster alone (doc/
+		 * collectives.md): member 0 leaving last means the root of
+		 * what follows is running when the others arrive there. */
+		return t->oversub ? ZC_ALG_FLAT : ZC_ALG_DISSEM;
 	case ZC_COLL_BCAST:
 		if (small)
 			return t->oversub && t->mapped ? ZC_ALG_FLAT

@@ -274,7 +274,8 @@ int zc_coll_flat(struct zc_team *t, void *out, const void *data,
 	char *rel;
 	int rc = 0;
 
-	if (t->mapped)
+	/* A barrier (nothing carried) keeps member 0 as the releaser. */
+	if (t->mapped && len)
 		return flat_mapped(t, out, data, count, len, type, op);
 	e = ++t->fl_epoch;
 	par = (size_t)(e & 1);
