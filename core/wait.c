@@ -17,9 +17,11 @@ size_t zc_dtype_size(enum zc_dtype type)
 	return (unsigned)type < ZC_DTYPE_LAST ? sizes[type] : 0;
 }
 
-/* Loads that a concurrent remote store can change: atomic, acquire. */
+/* Loads that a concurrent remote store can change: atomic, acquire. The
+ * value loaded is handed back (sign- or zero-extended) so that a caller
+ * can report the very value that met the condition. */
 static inline int cond_holds(const void *ivar, enum zc_dtype type,
-			     enum zc_cmp cmp, int64_t value)
+			     enum zc_cmp cmp, int64_t value, uint64_t *seen)
 {
 	int64_t s = 0;
 	uint64_t u = 0;
@@ -35,6 +37,7 @@ static inline int cond_holds(const void *ivar, enum zc_dtype type,
 	case ZC_UINT32: u = __atomic_load_n((const uint32_t *)ivar, __ATOMIC_ACQUIRE); break;
 	default: u = __atomic_load_n((const uint64_t *)ivar, __ATOMIC_ACQUIRE); break;
 	}
+	*seen = is_signed ? (uint64_t)s : u;
 	if (is_signed) {
 		switch (cmp) {
 		case ZC_CMP_EQ: return s == value;
@@ -86,25 +89,36 @@ int zc_wait_until(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
 		  int64_t value)
 {
 	unsigned spins = 0;
+	uint64_t seen;
 	int rc = wait_check(ivar, type, cmp);
 
 	if (rc)
 		return rc;
-	while (!cond_holds(ivar, type, cmp, value)) {
+	while (!cond_holds(ivar, type, cmp, value, &seen)) {
 		zc_progress_all();
 		zc_backoff(&spins);
 	}
 	return 0;
 }
 
-int zc_test(void *ivar, enum zc_dtype type, enum zc_cmp cmp, int64_t value)
+int zc_test_fetch(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
+		  int64_t value, uint64_t *seen)
 {
+	uint64_t v;
 	int rc = wait_check(ivar, type, cmp);
 
 	if (rc)
 		return rc;
-	if (cond_holds(ivar, type, cmp, value))
+	if (cond_holds(ivar, type, cmp, value, &v)) {
+		if (seen)
+			*seen = v;
 		return 1;
+	}
 	zc_progress_all();
 	return 0;
+}
+
+int zc_test(void *ivar, enum zc_dtype type, enum zc_cmp cmp, int64_t value)
+{
+	return zc_test_fetch(ivar, type, cmp, value, NULL);
 }

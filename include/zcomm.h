@@ -168,6 +168,11 @@ int zc_wait_until(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
 		  int64_t value);
 /* 1 if the condition holds now, 0 if not, negative on error. */
 int zc_test(void *ivar, enum zc_dtype type, enum zc_cmp cmp, int64_t value);
+/* zc_test that also stores, when it returns 1 and seen is not NULL, the
+ * value that met the condition (sign- or zero-extended): loading *ivar
+ * again afterwards may give a later value that does not. */
+int zc_test_fetch(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
+		  int64_t value, uint64_t *seen);
 
 /* ---- teams ---- */
 

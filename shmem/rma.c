@@ -187,18 +187,6 @@ uint64_t shmem_signal_fetch(const uint64_t *sig_addr)
 	return __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
 }
 
-static bool sig_holds(uint64_t v, int cmp, uint64_t x)
-{
-	switch (cmp) {
-	case SHMEM_CMP_EQ: return v == x;
-	case SHMEM_CMP_NE: return v != x;
-	case SHMEM_CMP_GT: return v > x;
-	case SHMEM_CMP_GE: return v >= x;
-	case SHMEM_CMP_LT: return v < x;
-	default: return v <= x;
-	}
-}
-
 /* Returns the very value that satisfied the condition: a value loaded
  * again after the wait may already be a later one that does not. */
 uint64_t shmem_signal_wait_until(uint64_t *sig_addr, int cmp,
@@ -206,19 +194,22 @@ uint64_t shmem_signal_wait_until(uint64_t *sig_addr, int cmp,
 {
 	int c = sh_cmp(cmp, __func__), rc = 0;
 	unsigned spins = 0;
-	uint64_t v = __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
+	uint64_t v = 0;
 
-	while (c >= 0 && rc >= 0 && !sig_holds(v, cmp, cmp_value)) {
-		/* zc_test drives the transports that need this thread. */
+	if (c < 0)
+		return __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
+	/* zc_test_fetch drives the transports that need this thread. */
+	while (rc == 0) {
 		sh_lock();
-		rc = zc_test(sig_addr, ZC_UINT64, (enum zc_cmp)c,
-			     (int64_t)cmp_value);
+		rc = zc_test_fetch(sig_addr, ZC_UINT64, (enum zc_cmp)c,
+				   (int64_t)cmp_value, &v);
 		sh_unlock();
 		if (rc == 0)
 			zc_backoff(&spins);
+	}
+	if (rc < 0) {
+		sh_report(__func__, rc);
 		v = __atomic_load_n(sig_addr, __ATOMIC_ACQUIRE);
 	}
-	if (rc < 0)
-		sh_report(__func__, rc);
 	return v;
 }

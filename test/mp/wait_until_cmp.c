@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* wait-until with each of the six comparisons, signed and unsigned, each
- * released by a put from the previous rank; zc_test agrees. */
+ * released by a put from the previous rank; zc_test agrees, and
+ * zc_test_fetch reports the value it compared, extended by the type's
+ * sign. */
 #include <errno.h>
 
 #include "t_helpers.h"
@@ -39,6 +41,12 @@ int main(void)
 		T_ASSERT(sv[k] == cases[k].final, "case %d: woke with %ld", k, (long)sv[k]);
 		T_ASSERT(zc_test(&sv[k], ZC_INT64, cases[k].cmp, cases[k].arg) == 1,
 			 "zc_test disagrees on case %d", k);
+		uint64_t seen = 0;
+
+		T_ASSERT(zc_test_fetch(&sv[k], ZC_INT64, cases[k].cmp,
+				       cases[k].arg, &seen) == 1 &&
+			 (int64_t)seen == cases[k].final,
+			 "case %d: zc_test_fetch saw %ld", k, (long)seen);
 	}
 	/* Unsigned: 0xffffffff is greater than 1, unlike its signed view. */
 	uint32_t big = 0xffffffffu;
@@ -46,6 +54,15 @@ int main(void)
 	T_OK(zc_atomic(ZC_AMO_SET, &uv[0], 4, big, 0, to, NULL));
 	T_OK(zc_wait_until(&uv[0], ZC_UINT32, ZC_CMP_GT, 1));
 	T_ASSERT(zc_test(&uv[0], ZC_INT32, ZC_CMP_LT, 0) == 1, "signed view");
+	uint64_t seen = 0;
+
+	T_ASSERT(zc_test_fetch(&uv[0], ZC_UINT32, ZC_CMP_GT, 1, &seen) == 1 &&
+		 seen == 0xffffffffu, "unsigned seen %#lx", (unsigned long)seen);
+	T_ASSERT(zc_test_fetch(&uv[0], ZC_INT32, ZC_CMP_EQ, -1, &seen) == 1 &&
+		 seen == UINT64_MAX, "signed seen %#lx", (unsigned long)seen);
+	seen = 5;
+	T_ASSERT(zc_test_fetch(&uv[0], ZC_UINT32, ZC_CMP_EQ, 0, &seen) == 0 &&
+		 seen == 5, "seen written when the condition fails");
 	T_ASSERT(zc_test(&uv[0], ZC_DOUBLE, ZC_CMP_EQ, 0) == -EINVAL, "float type accepted");
 	T_ASSERT(zc_test(&uv[0], ZC_UINT32, (enum zc_cmp)9, 0) == -EINVAL, "bad cmp accepted");
 	T_OK(zc_barrier_all());
