@@ -25,9 +25,9 @@ const struct zc_param zc_core_param_table[] = {
 	  "time after which an unresponsive peer is declared dead",
 	  &zc_core_params.peer_timeout_ms },
 	{ "ZC_SPIN", ZC_PARAM_INT, "-1",
-	  "pauses before a waiting thread yields its CPU; -1: auto (256, or 8 "
-	  "when ranks outnumber CPUs or a transport's own thread serves "
-	  "peers: it may need this core)", &zc_core_params.spin },
+	  "pauses before a waiting thread yields its CPU; -1: auto (256; 8 "
+	  "when a transport's own thread serves peers: it may need this core; "
+	  "0 when ranks outnumber CPUs)", &zc_core_params.spin },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
