@@ -31,7 +31,10 @@
 #       figure least disturbed by it
 #   -q  quiet: no tables on stdout, files only
 # Environment: MPI_ARGS_SHM, MPI_ARGS_TCP (extra mpirun arguments for the
-# MPI twins), BENCH_TIMEOUT (seconds per program, default 300).
+# MPI twins), BENCH_TIMEOUT (seconds per program, default 300). Every
+# other ZC_* variable set (ZC_COLL_BARRIER=counter, ZC_SPIN=0, ...) is
+# passed to the zcomm programs and named in the summary; -T sets
+# ZC_TRANSPORTS.
 set -u
 
 CMDLINE="bash bench/run.sh $*"
@@ -318,19 +321,24 @@ netns_up() {
 }
 trap netns_down EXIT
 ZC_NETNS_ENV=()
+# The caller's own ZC_* settings, for the zcomm side only.
+ZC_USER_ENV=()
+for v in $(compgen -e | grep '^ZC_' | grep -v '^ZC_TRANSPORTS$'); do
+	ZC_USER_ENV+=("$v=${!v}")
+done
 
 start=$(date +%s)
 IFS=, read -r -a tlist <<< "$TRANSPORTS"
 for tr in "${tlist[@]}"; do
 	ZCT=$tr
-	ZC_EXTRA_ENV=()
+	ZC_EXTRA_ENV=("${ZC_USER_ENV[@]}")
 	case $tr in
 	tcp) MPI_ARGS=$MPI_ARGS_TCP ;;
 	tcp-netns)
 		MPI_ARGS=$MPI_ARGS_TCP
 		ZCT=tcp
 		netns_up || continue
-		ZC_EXTRA_ENV=("${ZC_NETNS_ENV[@]}")
+		ZC_EXTRA_ENV+=("${ZC_NETNS_ENV[@]}")
 		;;
 	*) MPI_ARGS=$MPI_ARGS_SHM ;;
 	esac
