@@ -20,7 +20,7 @@ install(FILES ${PROJECT_BINARY_DIR}/zcommConfig.cmake
         DESTINATION ${ZC_CMAKE_DIR})
 
 # Private dependencies, for static linking (pkg-config --static).
-set(ZC_PC_REQUIRES_PRIVATE pmix)
+set(ZC_PC_REQUIRES_PRIVATE "pmix hwloc")
 if(TARGET PkgConfig::URING)
   string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing")
 endif()

@@ -328,6 +328,9 @@ int zc_init(void)
 	if (!rc && info.local_size > 0 && info.local_size != c->local_size)
 		zc_info("launcher reports %d local ranks, %d share this boot",
 			info.local_size, c->local_size);
+	/* Before any thread of ours exists: they inherit the binding. */
+	if (!rc)
+		rc = zc_bind_rank(c);
 	if (!rc)
 		rc = heap_create(c);
 	if (!rc)

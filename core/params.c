@@ -28,6 +28,11 @@ const struct zc_param zc_core_param_table[] = {
 	  "pauses before a waiting thread yields its CPU; -1: auto (256; 8 "
 	  "when a transport's own thread serves peers: it may need this core; "
 	  "0 when ranks outnumber CPUs)", &zc_core_params.spin },
+	{ "ZC_BIND", ZC_PARAM_STRING, "auto",
+	  "placement: auto binds each rank to one CPU (cores round robin) "
+	  "when a node runs more ranks than CPUs and the launcher bound none; "
+	  "always: bind whatever the count; none: leave it to the OS",
+	  &zc_core_params.bind },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

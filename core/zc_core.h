@@ -69,6 +69,7 @@ struct zc_core_params {
 	enum zc_log_level log_level;
 	long peer_timeout_ms;
 	long spin;
+	const char *bind;
 };
 extern struct zc_core_params zc_core_params;
 extern const struct zc_param zc_core_param_table[];
@@ -82,6 +83,11 @@ int zc_transports_parse(const char *list, int *order, int max, int *n_p);
 /* Parse a size with K/M/G suffix. */
 int zc_parse_size(const char *s, size_t *out);
 int zc_params_load_all(void);
+
+/* ZC_BIND: bind this rank's thread to one CPU when its node runs more
+ * ranks than CPUs and nobody bound it (core/bind.c). 0 unless ZC_BIND is
+ * not a known value; failing to bind is only logged. */
+int zc_bind_rank(const struct zc_ctx *c);
 
 /* Check a remote access and turn a symmetric address into an offset. */
 int zc_rma_check(const void *sym, size_t len, int rank, uint64_t *off_p);
