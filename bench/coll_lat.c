@@ -49,26 +49,24 @@ static int do_reduce_scatter(struct coll *c, size_t size)
 }
 
 struct coll_op {
-	const char *name;
-	const char *title;
+	struct bench_op b;	/* first: bench_begin_op finds it by name */
 	coll_fn fn;		/* NULL: the barrier */
-	size_t min_size;	/* times the rank count when per_rank_min */
-	int per_rank_min;
-	size_t max_size;
+	int per_rank_min;	/* b.min_size is per rank */
 	int block_per_rank;	/* buffers hold one block per rank */
 };
 
 static const struct coll_op ops[] = {
-	{ "barrier", "barrier latency", NULL, 0, 0, 0, 0 },
-	{ "bcast", "broadcast latency (root 0)", do_bcast, 1, 0, 1u << 20, 0 },
-	{ "allreduce", "allreduce latency (float sum)", do_allreduce,
-	  4, 0, 1u << 20, 0 },
-	{ "allgather", "allgather latency (bytes per rank)", do_allgather,
-	  1, 0, 1u << 20, 1 },
-	{ "alltoall", "alltoall latency (bytes per rank pair)", do_alltoall,
-	  1, 0, 1u << 20, 1 },
-	{ "reduce_scatter", "reduce-scatter latency (float sum, whole "
-	  "vector)", do_reduce_scatter, 4, 1, 1u << 20, 0 },
+	{ { "barrier", "barrier latency", 0, 0 }, NULL, 0, 0 },
+	{ { "bcast", "broadcast latency (root 0)", 1, 1u << 20 }, do_bcast,
+	  0, 0 },
+	{ { "allreduce", "allreduce latency (float sum)", 4, 1u << 20 },
+	  do_allreduce, 0, 0 },
+	{ { "allgather", "allgather latency (bytes per rank)", 1, 1u << 20 },
+	  do_allgather, 0, 1 },
+	{ { "alltoall", "alltoall latency (bytes per rank pair)", 1,
+	    1u << 20 }, do_alltoall, 0, 1 },
+	{ { "reduce_scatter", "reduce-scatter latency (float sum, whole "
+	    "vector)", 4, 1u << 20 }, do_reduce_scatter, 1, 0 },
 };
 
 static const struct coll_op *op;
@@ -112,17 +110,11 @@ int main(int argc, char **argv)
 	struct coll c = { 0 };
 	size_t bytes;
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(ops[i].name, COLL_OP))
-			op = &ops[i];
-	if (!op)
-		return 2;
-	o.min_size = op->min_size;
-	o.max_size = op->max_size;
-	bench_begin(&argc, &argv, &o, op->title, "Latency (us)");
+	op = bench_begin_op(&argc, &argv, &o, ops, sizeof(ops) / sizeof(ops[0]),
+			    sizeof(ops[0]), COLL_OP);
 	c.n = bk_size();
-	if (op->per_rank_min && o.min_size < op->min_size * (size_t)c.n)
-		o.min_size = op->min_size * (size_t)c.n;
+	if (op->per_rank_min && o.min_size < op->b.min_size * (size_t)c.n)
+		o.min_size = op->b.min_size * (size_t)c.n;
 	if (!op->fn) {
 		bench_sweep(&o, BENCH_ALL, barrier_loop, NULL, NULL);
 		return bench_end();

@@ -120,6 +120,25 @@ void bench_begin(int *argc, char ***argv, struct bench_opts *o,
 	}
 }
 
+const void *bench_begin_op(int *argc, char ***argv, struct bench_opts *o,
+			   const void *table, size_t n, size_t stride,
+			   const char *want)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct bench_op *op = (const void *)
+			((const char *)table + i * stride);
+
+		if (!strcmp(op->name, want)) {
+			o->min_size = op->min_size;
+			o->max_size = op->max_size;
+			bench_begin(argc, argv, o, op->title, "Latency (us)");
+			return op;
+		}
+	}
+	fprintf(stderr, "bench: no operation named %s\n", want);
+	exit(2);
+}
+
 int bench_end(void)
 {
 	BENCH_CHECK(bk_barrier());

@@ -48,6 +48,20 @@ typedef int (*bench_loop_fn)(size_t size, long iters, void *arg,
  * table header on rank 0: "# <title>" lines, then "# Size  <column>". */
 void bench_begin(int *argc, char ***argv, struct bench_opts *o,
 		 const char *title, const char *column);
+/* What a program built for one of several operations (-DCOLL_OP="bcast")
+ * looks up: every table entry starts with one of these. */
+struct bench_op {
+	const char *name;
+	const char *title;
+	size_t min_size, max_size;	/* the default sweep */
+};
+
+/* The entry of table (n entries of stride bytes) named want, its sizes as
+ * the defaults in *o, then bench_begin with its title and a latency
+ * column. Exits with status 2 when the table has no such entry. */
+const void *bench_begin_op(int *argc, char ***argv, struct bench_opts *o,
+			   const void *table, size_t n, size_t stride,
+			   const char *want);
 /* Free the harness's memory, finalize; returns the exit status. */
 int bench_end(void);
 

@@ -84,33 +84,25 @@ static int cswap_loop(size_t size, long iters, void *arg, double *sec_p)
 }
 
 struct rma_op {
-	const char *name;
-	const char *title;
+	struct bench_op b;	/* first: bench_begin_op finds it by name */
 	bench_loop_fn loop;
-	size_t min_size, max_size;
 };
 
 static const struct rma_op ops[] = {
-	{ "put", "put latency (put + quiet)", put_loop, 1, 4u << 20 },
-	{ "get", "get latency (blocking get)", get_loop, 1, 4u << 20 },
-	{ "fadd", "fetch-add latency (64-bit, fetching)", fadd_loop, 8, 8 },
-	{ "cswap", "compare-swap latency (64-bit)", cswap_loop, 8, 8 },
+	{ { "put", "put latency (put + quiet)", 1, 4u << 20 }, put_loop },
+	{ { "get", "get latency (blocking get)", 1, 4u << 20 }, get_loop },
+	{ { "fadd", "fetch-add latency (64-bit, fetching)", 8, 8 }, fadd_loop },
+	{ { "cswap", "compare-swap latency (64-bit)", 8, 8 }, cswap_loop },
 };
 
 int main(int argc, char **argv)
 {
-	const struct rma_op *op = NULL;
+	const struct rma_op *op;
 	struct bench_opts o = { .min_ranks = 2 };
 	struct rma_lat b;
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(ops[i].name, RMA_OP))
-			op = &ops[i];
-	if (!op)
-		return 2;
-	o.min_size = op->min_size;
-	o.max_size = op->max_size;
-	bench_begin(&argc, &argv, &o, op->title, "Latency (us)");
+	op = bench_begin_op(&argc, &argv, &o, ops, sizeof(ops) / sizeof(ops[0]),
+			    sizeof(ops[0]), RMA_OP);
 	b.sym = bench_sym_alloc(o.max_size);
 	b.local = bench_local_alloc(o.max_size);
 	bench_sweep(&o, BENCH_RANK0, op->loop, &b, NULL);
