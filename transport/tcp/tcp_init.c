@@ -31,7 +31,7 @@ static const struct zc_param tcp_params[] = {
 	{ "ZC_TCP_CREDITS", ZC_PARAM_INT, "64",
 	  "SMB-Direct send credits requested per connection (1..1024)",
 	  &zc_tcp_params.credits },
-	{ "ZC_TCP_SEND_SIZE", ZC_PARAM_SIZE, "1M",
+	{ "ZC_TCP_SEND_SIZE", ZC_PARAM_SIZE, "256K",
 	  "SMB-Direct max send/receive message size (4K..16M)",
 	  &zc_tcp_params.send_size },
 	{ "ZC_TCP_MAX_MSG", ZC_PARAM_SIZE, "64M",

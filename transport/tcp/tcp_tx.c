@@ -73,7 +73,10 @@ static int frame(struct zc_tcp_conn *c, struct zc_tcp_tx *t, int *niov,
 		struct zc_smbd_data_hdr h = { 0 };
 		uint16_t g = zc_smbd_credits_grantable(&c->cred);
 		uint64_t left = msg_len - t->msg_off;
-		uint32_t n = left < maxdata ? (uint32_t)left : maxdata;
+		/* Equal fragments: a tail of a few bytes would cost the
+		 * receiver one more round through its ring for nothing. */
+		uint64_t nfrag = (left + maxdata - 1) / maxdata;
+		uint32_t n = (uint32_t)((left + nfrag - 1) / nfrag);
 		unsigned char *b;
 		size_t hl;
 
