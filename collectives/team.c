@@ -3,7 +3,6 @@
  * node teams, strided and 2D splits, translation and destruction. */
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "coll.h"
 
@@ -116,7 +115,7 @@ static int team_new(const int *world, int n, int me, int slot,
 static int team_agree(struct zc_team *t)
 {
 	uint64_t *all = malloc((size_t)t->size * sizeof(uint64_t));
-	bool over = zc_local_size() > sysconf(_SC_NPROCESSORS_ONLN);
+	bool over = zc_core_oversubscribed();
 	int rc;
 
 	if (!all)

@@ -48,7 +48,6 @@ int zc_bind_rank(const struct zc_ctx *c)
 {
 	const char *mode = zc_core_params.bind;
 	bool always = !strcmp(mode, "always");
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	hwloc_topology_t topo;
 	hwloc_bitmap_t cur, set;
 	hwloc_const_bitmap_t allowed;
@@ -60,7 +59,7 @@ int zc_bind_rank(const struct zc_ctx *c)
 		zc_err("ZC_BIND=%s: expected auto, always or none", mode);
 		return -ZC_ECONFIG;
 	}
-	if (!always && c->local_size <= ncpu)
+	if (!always && !c->oversub)
 		return 0;
 	if (hwloc_topology_init(&topo))
 		return 0;
@@ -96,7 +95,7 @@ int zc_bind_rank(const struct zc_ctx *c)
 	}
 	zc_info("bound local rank %d to CPU %d (%d ranks here, %ld CPUs; "
 		"ZC_BIND=none leaves placement to the OS)", c->local_rank, pu,
-		c->local_size, ncpu);
+		c->local_size, sysconf(_SC_NPROCESSORS_ONLN));
 out:
 	hwloc_bitmap_free(set);
 	hwloc_bitmap_free(cur);

@@ -78,6 +78,7 @@ static int node_map(struct zc_ctx *c)
 		}
 	}
 	free(keys);
+	c->oversub = c->local_size > sysconf(_SC_NPROCESSORS_ONLN);
 	return rc;
 }
 
@@ -164,7 +165,6 @@ static int self_provider(void)
  * 2.9 -> 2.45 us against 8 pauses; doc/performance.md). */
 static void set_spin(const struct zc_ctx *c)
 {
-	bool oversub = c->local_size > sysconf(_SC_NPROCESSORS_ONLN);
 	bool thread = false;
 
 	for (int r = 0; r < c->size && !thread; r++) {
@@ -177,7 +177,7 @@ static void set_spin(const struct zc_ctx *c)
 	if (zc_core_params.spin >= 0)
 		zc_backoff_spins = (unsigned)zc_core_params.spin;
 	else
-		zc_backoff_spins = oversub ? 0 : thread ? 8 : 256;
+		zc_backoff_spins = c->oversub ? 0 : thread ? 8 : 256;
 }
 
 static int providers_open(struct zc_ctx *c)
@@ -185,7 +185,7 @@ static int providers_open(struct zc_ctx *c)
 	struct zc_prov_env env = {
 		.rank = c->rank, .size = c->size, .node_of = c->node_of,
 		.heap_base = c->heap, .heap_size = c->heap_size,
-		.heap_fd = c->heap_fd,
+		.heap_fd = c->heap_fd, .oversub = c->oversub,
 		.peer_timeout_ms = zc_core_params.peer_timeout_ms,
 		.boot = &boot_services,
 	};
@@ -390,6 +390,11 @@ int zc_size(void)
 int zc_local_rank(void)
 {
 	return zc_ctx ? zc_ctx->local_rank : -ZC_ENOTINIT;
+}
+
+bool zc_core_oversubscribed(void)
+{
+	return zc_ctx && zc_ctx->oversub;
 }
 
 int zc_local_size(void)

@@ -43,6 +43,7 @@ struct zc_ctx {
 	int size;
 	int local_rank;
 	int local_size;
+	bool oversub;		/* more ranks on this node than online CPUs */
 	int *local_ranks;
 	int *node_of;
 	int nnodes;
@@ -88,6 +89,9 @@ int zc_params_load_all(void);
  * ranks than CPUs and nobody bound it (core/bind.c). 0 unless ZC_BIND is
  * not a known value; failing to bind is only logged. */
 int zc_bind_rank(const struct zc_ctx *c);
+/* This node runs more ranks than it has online CPUs: every wait then
+ * needs the scheduler (set at init; false before). */
+bool zc_core_oversubscribed(void);
 
 /* Check a remote access and turn a symmetric address into an offset. */
 int zc_rma_check(const void *sym, size_t len, int rank, uint64_t *off_p);

@@ -19,6 +19,7 @@
 #define ZC_PROVIDER_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -119,6 +120,7 @@ struct zc_prov_env {
 	size_t heap_size;	/* every rank's heap has this size */
 	int heap_fd;		/* memfd backing my heap (shm maps it) */
 	long peer_timeout_ms;	/* ZC_PEER_TIMEOUT */
+	bool oversub;		/* this node runs more ranks than CPUs */
 	const struct zc_boot_services *boot;
 };
 

@@ -273,7 +273,6 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 	struct tcp_addr a;
 	int rc;
 	bool any = false;
-	long nlocal = 0;
 
 	rc = params_check();
 	if (rc)
@@ -296,16 +295,14 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 	*prov_p = p;
 	if (!p->out || !p->in)
 		return -ENOMEM;
-	for (int r = 0; r < env->size; r++) {
+	for (int r = 0; r < env->size; r++)
 		any |= peers[r] && r != env->rank;
-		nlocal += env->node_of[r] == env->node_of[env->rank];
-	}
 	/* A sleeping waiter costs a wake-up per reply (several µs here);
 	 * polling a little first saves it when the CPU is ours to burn. */
 	if (zc_tcp_params.spin_us >= 0)
 		p->spin_ns = zc_tcp_params.spin_us * 1000;
 	else
-		p->spin_ns = nlocal <= sysconf(_SC_NPROCESSORS_ONLN) ? 50000 : 0;
+		p->spin_ns = env->oversub ? 0 : 50000;
 	/* Rank 0 makes the job's secret; every rank reads it in connect. */
 	if (env->rank == 0) {
 		if (getrandom(p->secret, sizeof(p->secret), 0) !=
