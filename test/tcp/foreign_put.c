@@ -15,7 +15,7 @@
 static size_t put_msg(unsigned char *out, uint64_t off)
 {
 	static unsigned char evil[VLEN];
-	struct zc_tcp_ophdr oh = { .op = ZC_TCP_OP_PUT, .seq = 1, .off = off,
+	struct zc_msg_hdr oh = { .op = ZC_MSG_PUT, .seq = 1, .off = off,
 				   .len = VLEN };
 
 	memset(evil, 0xee, sizeof(evil));
@@ -58,7 +58,7 @@ static int hello(int fd)
 static int stranger(int port, uint64_t off)
 {
 	static unsigned char buf[2 * VLEN + 512];
-	struct zc_tcp_ophdr auth = { .op = ZC_TCP_OP_AUTH };
+	struct zc_msg_hdr auth = { .op = ZC_MSG_AUTH };
 	unsigned char mac[ZC_TCP_MAC_SIZE];
 	size_t n;
 	int fd;

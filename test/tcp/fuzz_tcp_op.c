@@ -16,20 +16,20 @@
 
 static void check_op(const uint8_t *p, size_t len, uint64_t total)
 {
-	struct zc_tcp_ophdr h;
+	struct zc_msg_hdr h;
 	const char *why;
 
-	if (zc_tcp_ophdr_decode(p, len, total, HEAP, &h, &why))
+	if (zc_msg_hdr_decode(p, len, total, HEAP, &h, &why))
 		return;
 	/* Accepted: the access is inside the heap, the size matches. */
-	if ((h.op == ZC_TCP_OP_PUT || h.op == ZC_TCP_OP_GET) &&
+	if ((h.op == ZC_MSG_PUT || h.op == ZC_MSG_GET) &&
 	    (h.off > HEAP || h.len > HEAP - h.off))
 		abort();
-	if (h.op == ZC_TCP_OP_AMO &&
+	if (h.op == ZC_MSG_AMO &&
 	    ((h.width != 4 && h.width != 8) || h.off + h.width > HEAP ||
 	     h.off % h.width))
 		abort();
-	if (total - ZC_TCP_OPHDR_SIZE != zc_tcp_op_payload(&h))
+	if (total - ZC_MSG_HDR_SIZE != zc_msg_payload(&h))
 		abort();
 }
 
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		copy = malloc(len ? len : 1);
 		memcpy(copy, data, len);
 		if (!zc_smbd_data_decode(copy, len, 65536, 1u << 24, &h, &pl) &&
-		    h.data_length >= ZC_TCP_OPHDR_SIZE)
+		    h.data_length >= ZC_MSG_HDR_SIZE)
 			check_op(pl, h.data_length,
 				 (uint64_t)h.data_length + h.remaining_data_length);
 		free(copy);

@@ -11,8 +11,8 @@ work=$build/fuzz_tcp_op.d
 mkdir -p "$work/corpus" "$work/artifacts" || exit 1
 flags="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 	-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"
-inc="-I $src/transport/smbd -I $src/transport/tcp"
-objs="$src/transport/smbd/smbd_data.c $src/transport/tcp/tcp_wire.c
+inc="-I $src/transport/smbd -I $src/transport/tcp -I $src/transport/msg"
+objs="$src/transport/smbd/smbd_data.c $src/transport/tcp/tcp_wire.c $src/transport/msg/msg_wire.c
 	$src/transport/tcp/tcp_sha256.c"
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);
 int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' \
@@ -30,9 +30,9 @@ cat >"$work/seed.c" <<'EOS'
 #include "smbd.h"
 #include "tcp_wire.h"
 int main(int argc, char **argv) {
-	for (int op = 1; op < ZC_TCP_OP_LAST && argc > 1; op++) {
+	for (int op = 1; op < ZC_MSG_LAST && argc > 1; op++) {
 		unsigned char b[256] = {0}; char name[512];
-		struct zc_tcp_ophdr oh = { .op = (unsigned char)op, .seq = 1,
+		struct zc_msg_hdr oh = { .op = (unsigned char)op, .seq = 1,
 			.off = 64, .len = op == 1 || op == 3 ? 16 : op == 2 ? 8 : 0,
 			.width = op == 4 ? 8 : 0 };
 		unsigned pl = op == 1 || op == 3 ? 16 : op == 7 ? 32 : 0;
@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
 		unsigned len = 24 + 56 + pl;
 		memcpy(b, &len, 4);
 		zc_smbd_data_encode(&h, b + 4, 24);
-		zc_tcp_ophdr_encode(&oh, b + 28);
+		zc_msg_hdr_encode(&oh, b + 28);
 		snprintf(name, sizeof(name), "%s/op%d", argv[1], op);
 		FILE *f = fopen(name, "wb");
 		if (!f || fwrite(b, 1, 4 + len, f) != 4 + len) return 1;

@@ -90,20 +90,20 @@ static inline int t_tcp_closed_within(int fd, int secs)
 /* Writes [len][SMB-Direct data transfer header][op header][payload] for
  * one unfragmented op message; returns the bytes written. */
 static inline size_t t_tcp_op_msg(unsigned char *out,
-				  const struct zc_tcp_ophdr *oh,
+				  const struct zc_msg_hdr *oh,
 				  const void *payload, size_t plen)
 {
 	struct zc_smbd_data_hdr h = {
 		.credits_requested = 8, .credits_granted = 1,
 		.data_offset = ZC_SMBD_DATA_OFFSET,
-		.data_length = (uint32_t)(ZC_TCP_OPHDR_SIZE + plen),
+		.data_length = (uint32_t)(ZC_MSG_HDR_SIZE + plen),
 	};
 	uint32_t len = ZC_SMBD_DATA_OFFSET + h.data_length;
 
 	memcpy(out, &len, 4);	/* little-endian host */
 	zc_smbd_data_encode(&h, out + 4, ZC_SMBD_DATA_OFFSET);
-	zc_tcp_ophdr_encode(oh, out + 4 + ZC_SMBD_DATA_OFFSET);
-	memcpy(out + 4 + ZC_SMBD_DATA_OFFSET + ZC_TCP_OPHDR_SIZE, payload,
+	zc_msg_hdr_encode(oh, out + 4 + ZC_SMBD_DATA_OFFSET);
+	memcpy(out + 4 + ZC_SMBD_DATA_OFFSET + ZC_MSG_HDR_SIZE, payload,
 	       plen);
 	return 4 + len;
 }

@@ -11,23 +11,23 @@
 
 #define HEAP 4096u
 
-static int dec(const struct zc_tcp_ophdr *h, uint64_t payload)
+static int dec(const struct zc_msg_hdr *h, uint64_t payload)
 {
-	unsigned char b[ZC_TCP_OPHDR_SIZE];
-	struct zc_tcp_ophdr out;
+	unsigned char b[ZC_MSG_HDR_SIZE];
+	struct zc_msg_hdr out;
 	const char *why;
 
-	zc_tcp_ophdr_encode(h, b);
-	return zc_tcp_ophdr_decode(b, sizeof(b), ZC_TCP_OPHDR_SIZE + payload,
+	zc_msg_hdr_encode(h, b);
+	return zc_msg_hdr_decode(b, sizeof(b), ZC_MSG_HDR_SIZE + payload,
 				   HEAP, &out, &why);
 }
 
 int main(void)
 {
-	struct zc_tcp_ophdr h = { .op = ZC_TCP_OP_PUT, .seq = 7, .ack = 3,
+	struct zc_msg_hdr h = { .op = ZC_MSG_PUT, .seq = 7, .ack = 3,
 				  .off = 100, .len = 200, .value = 1, .cmp = 2 };
-	unsigned char b[ZC_TCP_OPHDR_SIZE], mac[32];
-	struct zc_tcp_ophdr o;
+	unsigned char b[ZC_MSG_HDR_SIZE], mac[32];
+	struct zc_msg_hdr o;
 	const char *why;
 	/* RFC 4231, test case 2 */
 	static const unsigned char want[32] = {
@@ -36,8 +36,8 @@ int main(void)
 		0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec,
 		0x38, 0x43 };
 
-	zc_tcp_ophdr_encode(&h, b);
-	T_ASSERT(!zc_tcp_ophdr_decode(b, sizeof(b), ZC_TCP_OPHDR_SIZE + 200,
+	zc_msg_hdr_encode(&h, b);
+	T_ASSERT(!zc_msg_hdr_decode(b, sizeof(b), ZC_MSG_HDR_SIZE + 200,
 				      HEAP, &o, &why), "valid put: %s", why);
 	T_ASSERT(!memcmp(&o, &h, sizeof(h)), "put header round trip");
 	T_ASSERT(b[0] == 1 && b[8] == 7 && b[16] == 3 && b[24] == 100 &&
@@ -47,11 +47,11 @@ int main(void)
 	T_ASSERT(dec(&h, 200) == -ERANGE, "put past the heap end");
 	h.off = UINT64_MAX - 10;
 	T_ASSERT(dec(&h, 200) == -ERANGE, "offset wrap-around");
-	h = (struct zc_tcp_ophdr){ .op = ZC_TCP_OP_GET, .off = 0, .len = HEAP };
+	h = (struct zc_msg_hdr){ .op = ZC_MSG_GET, .off = 0, .len = HEAP };
 	T_ASSERT(!dec(&h, 0), "valid op %u", h.op);
 	h.len = HEAP + 1;
 	T_ASSERT(dec(&h, 0) == -ERANGE, "get past the heap end");
-	h = (struct zc_tcp_ophdr){ .op = ZC_TCP_OP_AMO, .width = 8, .amo = 4,
+	h = (struct zc_msg_hdr){ .op = ZC_MSG_AMO, .width = 8, .amo = 4,
 				   .off = 8 };
 	T_ASSERT(!dec(&h, 0), "valid op %u", h.op);
 	h.off = 4;
@@ -62,16 +62,16 @@ int main(void)
 	h.width = 4;
 	h.amo = 8;
 	T_ASSERT(dec(&h, 0) == -EPROTO, "unknown atomic op");
-	h = (struct zc_tcp_ophdr){ .op = 9 };
+	h = (struct zc_msg_hdr){ .op = 9 };
 	T_ASSERT(dec(&h, 0) == -EPROTO, "unknown op");
-	h = (struct zc_tcp_ophdr){ .op = ZC_TCP_OP_ACK, .flags = 1 };
+	h = (struct zc_msg_hdr){ .op = ZC_MSG_ACK, .flags = 1 };
 	T_ASSERT(dec(&h, 0) == -EPROTO, "flags on an ack");
-	h = (struct zc_tcp_ophdr){ .op = ZC_TCP_OP_ACK, .reserved = 1 };
+	h = (struct zc_msg_hdr){ .op = ZC_MSG_ACK, .reserved = 1 };
 	T_ASSERT(dec(&h, 0) == -EPROTO, "reserved bits");
-	h = (struct zc_tcp_ophdr){ .op = ZC_TCP_OP_AUTH };
+	h = (struct zc_msg_hdr){ .op = ZC_MSG_AUTH };
 	T_ASSERT(!dec(&h, ZC_TCP_MAC_SIZE), "valid auth");
 	T_ASSERT(dec(&h, 0) == -EPROTO, "auth without its MAC");
-	T_ASSERT(zc_tcp_ophdr_decode(b, 55, 56, HEAP, &o, &why) == -EBADMSG,
+	T_ASSERT(zc_msg_hdr_decode(b, 55, 56, HEAP, &o, &why) == -EBADMSG,
 		 "truncated header");
 
 	zc_tcp_hmac((const unsigned char *)"Jefe", 4,

@@ -79,7 +79,7 @@ enum zc_tcp_state {
 /* One queued outgoing op message (or raw handshake bytes). */
 struct zc_tcp_tx {
 	struct zc_tcp_tx *next;
-	struct zc_tcp_ophdr oh;
+	struct zc_msg_hdr oh;
 	const void *data;	/* payload: user memory, heap, or inl */
 	size_t dlen;
 	size_t msg_off;		/* op-message bytes already framed */
@@ -107,7 +107,7 @@ struct zc_tcp_rx {
 	size_t dleft;
 	/* The op message being assembled from fragments. */
 	bool in_msg;
-	struct zc_tcp_ophdr cur;
+	struct zc_msg_hdr cur;
 	char *cur_dst;		/* payload destination */
 	uint64_t cur_left;	/* op-message bytes still to come */
 	uint32_t frag_left;	/* payload bytes of this fragment to place */
@@ -141,7 +141,7 @@ struct zc_tcp_conn {
 	struct msghdr msg;
 	struct iovec iov[ZC_TCP_IOV_MAX];
 	unsigned char hdrs[ZC_TCP_IOV_MAX / 2][ZC_TCP_PREFIX_SIZE +
-		ZC_SMBD_DATA_OFFSET + ZC_TCP_OPHDR_SIZE];
+		ZC_SMBD_DATA_OFFSET + ZC_MSG_HDR_SIZE];
 	size_t tx_len;		/* bytes of the send in flight */
 	/* sequence and completion (initiator side of my requests) */
 	uint64_t next_seq;		/* last request seq issued */
@@ -229,7 +229,7 @@ int zc_tcp_on_hello(struct zc_tcp_conn *c, const unsigned char *m,
 		    size_t len);
 int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 		   size_t len);
-int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
+int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 		   const unsigned char *mac);
 /* Mark dead, fail everything outstanding, shut the socket (its pending
  * receive ends). why: a reason, logged at level lvl (NULL: logged). */

@@ -329,7 +329,7 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 	t = zc_tcp_tx_new(ZC_TCP_MAC_SIZE);
 	if (!t)
 		return -ENOMEM;
-	t->oh.op = ZC_TCP_OP_AUTH;
+	t->oh.op = ZC_MSG_AUTH;
 	zc_tcp_auth_mac(p->secret, 'I', c->nonce_mine, c->nonce_peer,
 			(uint32_t)p->rank, (uint32_t)c->rank, t->inl);
 	t->data = t->inl;
@@ -345,13 +345,13 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 	return 0;
 }
 
-int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
+int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 		   const unsigned char *mac)
 {
 	struct zc_prov *p = c->prov;
 	unsigned char want[ZC_TCP_MAC_SIZE];
 
-	if (h->op != ZC_TCP_OP_AUTH)
+	if (h->op != ZC_MSG_AUTH)
 		DROP(c, "op %u before authentication", c->name, h->op);
 	zc_tcp_auth_mac(p->secret, 'I', c->nonce_peer, c->nonce_mine,
 			(uint32_t)c->rank, (uint32_t)p->rank, want);

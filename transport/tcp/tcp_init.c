@@ -415,7 +415,7 @@ static void zc_tcp_close(struct zc_prov *p)
 			struct zc_tcp_tx *t;
 
 			if (c && c->state == ZC_TCP_UP && (t = zc_tcp_tx_new(0))) {
-				t->oh.op = ZC_TCP_OP_BYE;
+				t->oh.op = ZC_MSG_BYE;
 				zc_tcp_tx_enqueue(c, t);
 				zc_tcp_tx_kick(c);
 			}

@@ -107,7 +107,7 @@ static int issue(struct zc_tcp_conn *c, struct zc_tcp_tx *t,
 /* Largest payload of one op message: the negotiated fragmented size. */
 static size_t max_payload(const struct zc_tcp_conn *c)
 {
-	return c->lim.max_fragmented_send_size - ZC_TCP_OPHDR_SIZE;
+	return c->lim.max_fragmented_send_size - ZC_MSG_HDR_SIZE;
 }
 
 /* Put or get, split at the negotiated fragmented size; only the last
@@ -117,7 +117,7 @@ static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
 	       char *buf, size_t len, struct zc_comp *comp)
 {
 	struct zc_tcp_conn *c = conn_of(p, rank);
-	bool put = op == ZC_TCP_OP_PUT;
+	bool put = op == ZC_MSG_PUT;
 	size_t done = 0;
 	int rc = ZC_INPROGRESS;
 
@@ -159,13 +159,13 @@ int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp)
 {
 	/* The source is only read (the cast serves the shared loop). */
-	return rma(p, rank, ZC_TCP_OP_PUT, off, (char *)src, len, comp);
+	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp);
 }
 
 int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {
-	return rma(p, rank, ZC_TCP_OP_GET, off, dst, len, comp);
+	return rma(p, rank, ZC_MSG_GET, off, dst, len, comp);
 }
 
 int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
@@ -183,8 +183,8 @@ int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
 	t = zc_tcp_tx_new(0);
 	if (!t)
 		return -ENOMEM;
-	t->oh.op = ZC_TCP_OP_AMO;
-	t->oh.flags = old ? ZC_TCP_F_FETCH : 0;
+	t->oh.op = ZC_MSG_AMO;
+	t->oh.flags = old ? ZC_MSG_F_FETCH : 0;
 	t->oh.width = (uint8_t)width;
 	t->oh.amo = (uint8_t)op;
 	t->oh.off = off;

@@ -94,7 +94,7 @@ static void say_goodbye(struct zc_prov *p)
 
 		if (c && c->state == ZC_TCP_UP && (t = zc_tcp_tx_new(0))) {
 			pthread_mutex_lock(&c->lock);
-			t->oh.op = ZC_TCP_OP_BYE;
+			t->oh.op = ZC_MSG_BYE;
 			zc_tcp_tx_enqueue(c, t);
 			zc_tcp_tx_kick(c);
 			pthread_mutex_unlock(&c->lock);

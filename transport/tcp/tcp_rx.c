@@ -76,7 +76,7 @@ static int take_ack(struct zc_tcp_conn *c, uint64_t ack)
 }
 
 /* A response must answer the oldest op still waiting for one. */
-static int match_resp(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
+static int match_resp(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 		      char **dst_p)
 {
 	struct zc_tcp_pend *e;
@@ -85,9 +85,9 @@ static int match_resp(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
 	pthread_mutex_lock(&c->lock);
 	e = pend_head(c);
 	ok = e && e->seq == h->seq &&
-	     ((h->op == ZC_TCP_OP_GET_RESP && e->kind == ZC_TCP_PEND_GET &&
+	     ((h->op == ZC_MSG_GET_RESP && e->kind == ZC_TCP_PEND_GET &&
 	       e->len == h->len) ||
-	      (h->op == ZC_TCP_OP_AMO_RESP && e->kind == ZC_TCP_PEND_AMO));
+	      (h->op == ZC_MSG_AMO_RESP && e->kind == ZC_TCP_PEND_AMO));
 	if (ok && dst_p)
 		*dst_p = e->dst;
 	pthread_mutex_unlock(&c->lock);
@@ -112,7 +112,7 @@ static void resp_done(struct zc_tcp_conn *c, uint64_t value)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void reply(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *req,
+static void reply(struct zc_tcp_conn *c, const struct zc_msg_hdr *req,
 		  uint8_t op, const void *data, uint64_t len, uint64_t value)
 {
 	struct zc_tcp_tx *t = zc_tcp_tx_new(0);
@@ -133,18 +133,18 @@ static void reply(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *req,
 }
 
 /* A request or response whose payload (if any) is in place. */
-static int op_done(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h)
+static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 {
 	struct zc_prov *p = c->prov;
 	uint64_t old = 0;
 
-	if (h->op == ZC_TCP_OP_GET_RESP || h->op == ZC_TCP_OP_AMO_RESP) {
+	if (h->op == ZC_MSG_GET_RESP || h->op == ZC_MSG_AMO_RESP) {
 		resp_done(c, h->value);
 		return 0;
 	}
-	if (h->op == ZC_TCP_OP_ACK)
+	if (h->op == ZC_MSG_ACK)
 		return 0;
-	if (h->op == ZC_TCP_OP_BYE) {
+	if (h->op == ZC_MSG_BYE) {
 		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
 		return 0;
 	}
@@ -152,16 +152,13 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h)
 	if (zc_tcp_params.test_delay_us > 0)
 		usleep((useconds_t)zc_tcp_params.test_delay_us);
 	switch (h->op) {
-	case ZC_TCP_OP_GET:
-		reply(c, h, ZC_TCP_OP_GET_RESP, p->heap + h->off, h->len, 0);
+	case ZC_MSG_GET:
+		reply(c, h, ZC_MSG_GET_RESP, p->heap + h->off, h->len, 0);
 		break;
-	case ZC_TCP_OP_AMO:
-		ZC_PEER_ACCESS_BEGIN();
-		zc_amo_exec(p->heap + h->off, (enum zc_amo_op)h->amo, h->width,
-			    h->value, h->cmp, &old);
-		ZC_PEER_ACCESS_END();
-		if (h->flags & ZC_TCP_F_FETCH)
-			reply(c, h, ZC_TCP_OP_AMO_RESP, NULL, 0, old);
+	case ZC_MSG_AMO:
+		old = zc_msg_amo_apply(p->heap, h);
+		if (h->flags & ZC_MSG_F_FETCH)
+			reply(c, h, ZC_MSG_AMO_RESP, NULL, 0, old);
 		break;
 	default:
 		break;
@@ -178,48 +175,48 @@ static int op_begin(struct zc_tcp_conn *c, const unsigned char *oh,
 		    uint64_t total, char **dst_p)
 {
 	struct zc_prov *p = c->prov;
-	struct zc_tcp_ophdr *h = &c->rx.cur;
+	struct zc_msg_hdr *h = &c->rx.cur;
 	const char *why;
 	int rc;
 
-	rc = zc_tcp_ophdr_decode(oh, ZC_TCP_OPHDR_SIZE, total, p->heap_size,
+	rc = zc_msg_hdr_decode(oh, ZC_MSG_HDR_SIZE, total, p->heap_size,
 				 h, &why);
 	if (rc)
 		return bad(c, "%s (op %u, offset %lu, length %lu)", why, oh[0],
 			   (unsigned long)h->off, (unsigned long)h->len);
 	*dst_p = NULL;
 	if (c->state == ZC_TCP_WAIT_AUTH)
-		return h->op == ZC_TCP_OP_AUTH ? 0 :
+		return h->op == ZC_MSG_AUTH ? 0 :
 			bad(c, "op %u before authentication", h->op);
-	if (h->op == ZC_TCP_OP_AUTH)
+	if (h->op == ZC_MSG_AUTH)
 		return bad(c, "a second authentication");
 	/* Requests travel on the requester's out connection, responses
 	 * come back on it; nothing else goes either way. */
-	if (c->initiator ? (h->op == ZC_TCP_OP_PUT || h->op == ZC_TCP_OP_GET ||
-			    h->op == ZC_TCP_OP_AMO) :
-			   (h->op == ZC_TCP_OP_GET_RESP ||
-			    h->op == ZC_TCP_OP_AMO_RESP))
+	if (c->initiator ? (h->op == ZC_MSG_PUT || h->op == ZC_MSG_GET ||
+			    h->op == ZC_MSG_AMO) :
+			   (h->op == ZC_MSG_GET_RESP ||
+			    h->op == ZC_MSG_AMO_RESP))
 		return bad(c, "op %u in the wrong direction", h->op);
 	rc = take_ack(c, h->ack);
 	if (rc)
 		return rc;
 	/* Anything but an ACK earns the sender credits back (an ACK for an
 	 * ACK would never end). */
-	if (h->op != ZC_TCP_OP_ACK)
+	if (h->op != ZC_MSG_ACK)
 		c->grant_due = true;
 	switch (h->op) {
-	case ZC_TCP_OP_PUT:
-	case ZC_TCP_OP_GET:
-	case ZC_TCP_OP_AMO:
+	case ZC_MSG_PUT:
+	case ZC_MSG_GET:
+	case ZC_MSG_AMO:
 		if (h->seq != c->rx_seq + 1)
 			return bad(c, "request %lu out of sequence (want %lu)",
 				   (unsigned long)h->seq,
 				   (unsigned long)c->rx_seq + 1);
 		*dst_p = p->heap + h->off;
 		break;
-	case ZC_TCP_OP_GET_RESP:
+	case ZC_MSG_GET_RESP:
 		return match_resp(c, h, dst_p);
-	case ZC_TCP_OP_AMO_RESP:
+	case ZC_MSG_AMO_RESP:
 		return match_resp(c, h, NULL);
 	default:
 		break;
@@ -357,15 +354,15 @@ static int parse(struct zc_tcp_conn *c)
 			uint64_t total = (uint64_t)h.data_length +
 					 h.remaining_data_length;
 			bool whole = h.remaining_data_length == 0 &&
-				     h.data_length - ZC_TCP_OPHDR_SIZE <
+				     h.data_length - ZC_MSG_HDR_SIZE <
 					     zc_tcp_params.direct_min;
 			char *dst;
 
-			if (h.data_length < ZC_TCP_OPHDR_SIZE)
+			if (h.data_length < ZC_MSG_HDR_SIZE)
 				return bad(c, "first fragment of %u bytes holds "
 					   "no op header", h.data_length);
 			if (avail < (whole ? ZC_TCP_PREFIX_SIZE + len :
-				     frame + ZC_TCP_OPHDR_SIZE))
+				     frame + ZC_MSG_HDR_SIZE))
 				return 0;
 			rc = credit_in(c, &h);
 			if (!rc)
@@ -377,19 +374,19 @@ static int parse(struct zc_tcp_conn *c)
 					return bad(c, "fragmented authentication");
 				rx->head += ZC_TCP_PREFIX_SIZE + len;
 				rc = zc_tcp_on_auth(c, &rx->cur,
-						    m + frame + ZC_TCP_OPHDR_SIZE);
+						    m + frame + ZC_MSG_HDR_SIZE);
 				if (rc)
 					return rc;
 				continue;
 			}
-			if (rx->cur.op != ZC_TCP_OP_PUT &&
-			    rx->cur.op != ZC_TCP_OP_GET_RESP)
+			if (rx->cur.op != ZC_MSG_PUT &&
+			    rx->cur.op != ZC_MSG_GET_RESP)
 				dst = NULL;
-			rx->head += frame + ZC_TCP_OPHDR_SIZE;
-			rx->in_msg = total > ZC_TCP_OPHDR_SIZE;
+			rx->head += frame + ZC_MSG_HDR_SIZE;
+			rx->in_msg = total > ZC_MSG_HDR_SIZE;
 			rx->cur_dst = dst;
 			rx->cur_left = total - h.data_length;
-			rx->frag_left = h.data_length - ZC_TCP_OPHDR_SIZE;
+			rx->frag_left = h.data_length - ZC_MSG_HDR_SIZE;
 			if (!rx->in_msg) {
 				rc = op_done(c, &rx->cur);
 				if (rc)

@@ -29,7 +29,7 @@ void zc_tcp_tx_enqueue(struct zc_tcp_conn *c, struct zc_tcp_tx *t)
 	t->next = NULL;
 	*c->txq_tail = t;
 	c->txq_tail = &t->next;
-	c->txq_bytes += t->dlen + ZC_TCP_OPHDR_SIZE;
+	c->txq_bytes += t->dlen + ZC_MSG_HDR_SIZE;
 }
 
 void zc_tcp_tx_ack(struct zc_tcp_conn *c, uint16_t flags)
@@ -38,7 +38,7 @@ void zc_tcp_tx_ack(struct zc_tcp_conn *c, uint16_t flags)
 
 	if (!t)
 		return;	/* the next message carries the ack instead */
-	t->oh.op = ZC_TCP_OP_ACK;
+	t->oh.op = ZC_MSG_ACK;
 	t->flags = flags;
 	zc_tcp_tx_enqueue(c, t);
 }
@@ -50,7 +50,7 @@ static void txq_pop(struct zc_tcp_conn *c)
 	c->txq = t->next;
 	if (!c->txq)
 		c->txq_tail = &c->txq;
-	c->txq_bytes -= t->dlen + ZC_TCP_OPHDR_SIZE;
+	c->txq_bytes -= t->dlen + ZC_MSG_HDR_SIZE;
 	t->next = c->txfly;
 	c->txfly = t;
 }
@@ -66,7 +66,7 @@ static void put_le32(unsigned char *p, uint32_t v)
 static int frame(struct zc_tcp_conn *c, struct zc_tcp_tx *t, int *niov,
 		 int *nhdr)
 {
-	uint64_t msg_len = ZC_TCP_OPHDR_SIZE + t->dlen;
+	uint64_t msg_len = ZC_MSG_HDR_SIZE + t->dlen;
 	uint32_t maxdata = c->lim.max_send_size - ZC_SMBD_DATA_OFFSET;
 
 	while (t->msg_off < msg_len) {
@@ -98,18 +98,18 @@ static int frame(struct zc_tcp_conn *c, struct zc_tcp_tx *t, int *niov,
 			 * (send sizes are at least 128 bytes). */
 			t->oh.ack = __atomic_load_n(&c->rx_seq,
 						    __ATOMIC_RELAXED);
-			zc_tcp_ophdr_encode(&t->oh, b + hl);
-			hl += ZC_TCP_OPHDR_SIZE;
+			zc_msg_hdr_encode(&t->oh, b + hl);
+			hl += ZC_MSG_HDR_SIZE;
 			c->iov[(*niov)++] = (struct iovec){ b, hl };
-			if (n > ZC_TCP_OPHDR_SIZE)
+			if (n > ZC_MSG_HDR_SIZE)
 				c->iov[(*niov)++] = (struct iovec){
 					(void *)t->data,
-					n - ZC_TCP_OPHDR_SIZE };
+					n - ZC_MSG_HDR_SIZE };
 		} else {
 			c->iov[(*niov)++] = (struct iovec){ b, hl };
 			c->iov[(*niov)++] = (struct iovec){
 				(char *)t->data + t->msg_off -
-					ZC_TCP_OPHDR_SIZE, n };
+					ZC_MSG_HDR_SIZE, n };
 		}
 		c->tx_len += hl + (c->iov[*niov - 1].iov_base == b ? 0 :
 				   c->iov[*niov - 1].iov_len);

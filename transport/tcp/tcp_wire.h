@@ -14,9 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zc_msg.h"
+
 /* Each SMB-Direct message on the TCP stream is preceded by its length. */
 #define ZC_TCP_PREFIX_SIZE 4u
-#define ZC_TCP_OPHDR_SIZE 56u
 #define ZC_TCP_NONCE_SIZE 32u
 #define ZC_TCP_MAC_SIZE 32u
 #define ZC_TCP_SECRET_SIZE 32u
@@ -24,63 +25,6 @@
 #define ZC_TCP_WIRE_VERSION 1u
 #define ZC_TCP_HELLO_EXT_SIZE 48u
 #define ZC_TCP_RESP_EXT_SIZE 80u
-
-enum zc_tcp_opcode {
-	ZC_TCP_OP_PUT = 1,	/* payload: len bytes for the target's off */
-	ZC_TCP_OP_GET = 2,	/* asks for len bytes at off */
-	ZC_TCP_OP_GET_RESP = 3,	/* payload: the bytes of GET seq */
-	ZC_TCP_OP_AMO = 4,	/* atomic at off */
-	ZC_TCP_OP_AMO_RESP = 5,	/* value: the old value of AMO seq */
-	ZC_TCP_OP_ACK = 6,	/* only the ack field (and credits) */
-	ZC_TCP_OP_AUTH = 7,	/* payload: the initiator's 32-byte MAC */
-	ZC_TCP_OP_BYE = 8,	/* sender is closing cleanly */
-	ZC_TCP_OP_LAST
-};
-
-/* AMO flags: the initiator wants the old value back. */
-#define ZC_TCP_F_FETCH 0x01u
-
-struct zc_tcp_ophdr {
-	uint8_t op;
-	uint8_t flags;
-	uint8_t width;		/* AMO: 4 or 8 */
-	uint8_t amo;		/* AMO: enum zc_amo_op */
-	uint32_t reserved;	/* 0 */
-	uint64_t seq;		/* request: its number; response: the asked */
-	uint64_t ack;		/* highest request of the receiver processed */
-	uint64_t off;		/* target heap offset */
-	uint64_t len;		/* payload bytes (PUT, GET_RESP), wanted (GET) */
-	uint64_t value;		/* AMO operand; AMO_RESP old value */
-	uint64_t cmp;		/* AMO compare value */
-};
-
-void zc_tcp_ophdr_encode(const struct zc_tcp_ophdr *h, void *buf);
-
-/*
- * Decodes an op header and checks it against the whole op message size
- * (msg_len = header + payload) and the target's heap: returns 0, or
- * -EBADMSG (short), -EPROTO (unknown op, nonzero reserved bits, bad width,
- * flags or atomic op, payload size that does not match the op),
- * -ERANGE (offset + length past heap_size, or a misaligned atomic).
- * *why_p names the rule broken, for the log.
- */
-int zc_tcp_ophdr_decode(const void *buf, size_t len, uint64_t msg_len,
-			uint64_t heap_size, struct zc_tcp_ophdr *h,
-			const char **why_p);
-
-/* Bytes of payload after the header that op carries. */
-static inline uint64_t zc_tcp_op_payload(const struct zc_tcp_ophdr *h)
-{
-	switch (h->op) {
-	case ZC_TCP_OP_PUT:
-	case ZC_TCP_OP_GET_RESP:
-		return h->len;
-	case ZC_TCP_OP_AUTH:
-		return ZC_TCP_MAC_SIZE;
-	default:
-		return 0;
-	}
-}
 
 /* The zcomm extension after the negotiate request / response. */
 struct zc_tcp_hello {
