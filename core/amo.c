@@ -32,10 +32,8 @@ static int amo(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 	rc = s->ops->amo(s->prov, rank, off, op, width, value, cmp, old_p,
 			 (old_p && !nbi) ? &c : NULL);
 	if (rc == ZC_INPROGRESS) {
-		if (old_p && !nbi)
-			return zc_comp_wait(&c, s);
 		s->dirty = true;
-		return 0;
+		return old_p && !nbi ? zc_comp_wait(&c, s) : 0;
 	}
 	return rc;
 }

@@ -37,6 +37,31 @@ static void node_key(char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", host, boot);
 }
 
+/* Which built-in providers work here (bit i: zc_providers[i]): a peer is
+ * given a provider only where it works at both ends, so that two ranks
+ * never pick different providers for each other (one with an RDMA device,
+ * one without, would otherwise wait for each other's connection). */
+static int caps_put(void)
+{
+	uint32_t mask = 0;
+
+	for (int i = 0; zc_providers[i] && i < 32; i++) {
+		const char *why = "";
+
+		if (!zc_providers[i]->query(&why))
+			mask |= 1u << i;
+	}
+	return zc_boot_put("zc.prov", &mask, sizeof(mask));
+}
+
+static int provider_index(const struct zc_provider_ops *ops)
+{
+	for (int i = 0; zc_providers[i]; i++)
+		if (zc_providers[i] == ops)
+			return i;
+	return -1;
+}
+
 static int node_map(struct zc_ctx *c)
 {
 	char key[384], other[384];
@@ -46,13 +71,16 @@ static int node_map(struct zc_ctx *c)
 	node_key(key, sizeof(key));
 	rc = zc_boot_put("zc.node", key, strlen(key) + 1);
 	if (!rc)
+		rc = caps_put();
+	if (!rc)
 		rc = zc_boot_exchange();
 	if (rc)
 		return rc;
 	c->node_of = calloc((size_t)c->size, sizeof(int));
+	c->prov_mask = calloc((size_t)c->size, sizeof(uint32_t));
 	c->local_ranks = calloc((size_t)c->size, sizeof(int));
 	keys = calloc((size_t)c->size, sizeof(*keys));
-	if (!c->node_of || !c->local_ranks || !keys) {
+	if (!c->node_of || !c->prov_mask || !c->local_ranks || !keys) {
 		free(keys);
 		return -ENOMEM;
 	}
@@ -63,6 +91,11 @@ static int node_map(struct zc_ctx *c)
 		int n;
 
 		rc = zc_boot_get(r, "zc.node", other, &len);
+		if (!rc) {
+			size_t mlen = sizeof(c->prov_mask[r]);
+
+			rc = zc_boot_get(r, "zc.prov", &c->prov_mask[r], &mlen);
+		}
 		if (rc)
 			break;
 		other[sizeof(other) - 1] = '\0';
@@ -245,7 +278,9 @@ static int providers_open(struct zc_ctx *c)
 					continue;
 			}
 			if (r != c->rank &&
-			    !c->slots[s].ops->reachable(&env, r))
+			    (!(c->prov_mask[r] >> provider_index(
+				       c->slots[s].ops) & 1) ||
+			     !c->slots[s].ops->reachable(&env, r)))
 				continue;
 			c->peers[r].slot = &c->slots[s];
 			c->assigned[s][r] = 1;
@@ -297,6 +332,7 @@ static void ctx_destroy(struct zc_ctx *c)
 		close(c->heap_fd);
 	free(c->peers);
 	free(c->node_of);
+	free(c->prov_mask);
 	free(c->local_ranks);
 	free(c);
 }

@@ -63,10 +63,9 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	else
 		rc = s->ops->get(s->prov, rank, off, local, len, comp);
 	if (rc == ZC_INPROGRESS) {
-		if (comp)
-			return zc_comp_wait(comp, s);
+		/* Even when comp completes, quiet may have work left. */
 		s->dirty = true;
-		return 0;
+		return comp ? zc_comp_wait(comp, s) : 0;
 	}
 	return rc;
 }

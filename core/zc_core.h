@@ -46,6 +46,7 @@ struct zc_ctx {
 	bool oversub;		/* more ranks on this node than online CPUs */
 	int *local_ranks;
 	int *node_of;
+	uint32_t *prov_mask;	/* per rank: providers usable there (bits) */
 	int nnodes;
 
 	char *heap;		/* my heap: [heap, heap + heap_size) */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* zcomm_info: version, providers built in and usable here, and every
  * tunable with its default, current value and help (like ucx_info). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,14 @@ int main(int argc, char **argv)
 		printf("  %-8s %s%s%s\n", zc_providers[i]->name,
 		       rc ? "unusable here: " : "usable",
 		       rc ? why : "", "");
+	}
+	for (int i = 0; zc_providers[i]; i++) {
+		if (zc_providers[i]->size <= offsetof(struct zc_provider_ops,
+						      info) ||
+		    !zc_providers[i]->info)
+			continue;
+		printf("\n");
+		zc_providers[i]->info(stdout);
 	}
 	printf("\nenvironment variables (core):\n");
 	print_params(zc_core_param_table);

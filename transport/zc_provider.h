@@ -12,8 +12,10 @@
  * Completion: an op returns 0 when it is already complete (remotely
  * visible, data delivered), ZC_INPROGRESS when it was queued, or a negative
  * code. For a queued op with comp != NULL, the provider later calls
- * zc_comp_done(comp, status) exactly once, from any thread. Queued ops
- * with comp == NULL are tracked by the provider and finished by quiet().
+ * zc_comp_done(comp, status) exactly once, from any thread: for a put
+ * when its source may be reused (the data may still be on its way: quiet
+ * covers it), for a get when the data is in place, for an atomic when its
+ * old value is. Queued ops with or without comp are finished by quiet().
  */
 #ifndef ZC_PROVIDER_H
 #define ZC_PROVIDER_H
@@ -187,6 +189,10 @@ struct zc_provider_ops {
 	int (*peer_status)(struct zc_prov *prov, int rank);
 
 	unsigned flags;		/* ZC_PROV_F_* */
+
+	/* Prints what the provider finds on this machine (devices and
+	 * their limits) for zcomm_info; needs no zc_init. May be NULL. */
+	void (*info)(FILE *out);
 };
 
 /* The provider serves peers from a thread of its own, which may share a

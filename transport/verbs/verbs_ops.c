@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The initiator side: put = RDMA WRITE (inline up to the device's limit),
+ * get = RDMA READ, both straight into or out of the target's registered
+ * heap; atomics = requests on the SMB-Direct channel, executed by the
+ * target's agent and answered one response each. A blocking put returns
+ * as soon as its source may be reused (inline or bounce copy: at once),
+ * quiet waits for every WR to retire and every atomic to be answered.
+ * Fence: WRITEs, READs and SENDs on one RC QP are executed in order at
+ * the target, but an atomic is executed by the target's CPU after its
+ * SEND arrived, so a later WRITE could overtake it: fence waits for the
+ * outstanding atomics' responses (nothing else).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verbs.h"
+
+static struct zc_verbs_conn *conn_up(struct zc_prov *p, int rank)
+{
+	struct zc_verbs_conn *c = &p->conns[rank];
+
+	return c->state == ZC_VERBS_UP ? c : NULL;
+}
+
+/* Largest RDMA transfer one WR moves. */
+static size_t max_rw(const struct zc_prov *p)
+{
+	size_t m = p->dev.port_attr.max_msg_sz;
+
+	return m && m < (1u << 30) ? m : (1u << 30);
+}
+
+enum rma_kind { RMA_PUT, RMA_GET };
+
+static int rma(struct zc_prov *p, int rank, enum rma_kind kind, uint64_t off,
+	       char *buf, size_t len, struct zc_comp *comp)
+{
+	struct zc_verbs_conn *c = conn_up(p, rank);
+	bool put = kind == RMA_PUT;
+	bool inl = put && len <= p->inline_max;
+	struct zc_verbs_lkey k = { .bounce = -1 };
+	size_t done = 0;
+	int rc = 0;
+
+	if (!c)
+		return -ZC_EPEERDEAD;
+	if (!len)
+		return 0;
+	if (!inl) {
+		rc = zc_verbs_mem_get(p, buf, len, put, &k);
+		if (rc)
+			return rc;
+	}
+	pthread_mutex_lock(&c->lock);
+	do {
+		size_t n = len - done < max_rw(p) ? len - done : max_rw(p);
+		bool last = done + n == len;
+		struct ibv_sge sge = {
+			.addr = inl ? (uintptr_t)buf : k.addr + done,
+			.length = (uint32_t)n, .lkey = k.lkey,
+		};
+		struct ibv_send_wr wr = {
+			.sg_list = &sge, .num_sge = 1,
+			.opcode = put ? IBV_WR_RDMA_WRITE : IBV_WR_RDMA_READ,
+			.send_flags = inl ? IBV_SEND_INLINE : 0,
+			.wr.rdma = { .remote_addr = c->raddr + off + done,
+				     .rkey = c->rkey },
+		};
+		/* The last WR holds the buffer; a put's source is free now
+		 * unless the NIC still reads it (heap or registered). */
+		bool early = put && (inl || k.bounce >= 0);
+		struct zc_verbs_wr slot = {
+			.kind = put ? ZC_VERBS_WR_WRITE : ZC_VERBS_WR_READ,
+			.bounce = last ? k.bounce : -1,
+			.rce = last ? k.rce : NULL,
+			.comp = last && !early ? comp : NULL,
+			.copy_to = last && !put && k.bounce >= 0 ? buf : NULL,
+			.len = (uint32_t)n,
+		};
+
+		rc = zc_verbs_sq_reserve(c);
+		if (!rc)
+			rc = zc_verbs_sq_post(c, &wr, &slot, false);
+		done += n;
+	} while (!rc && done < len);
+	pthread_mutex_unlock(&c->lock);
+	if (rc) {
+		/* Nothing holds the buffer if the last WR was not posted. */
+		if (done < len || rc)
+			zc_verbs_mem_put(p, k.bounce, k.rce);
+		return rc;
+	}
+	if (comp && put && (inl || k.bounce >= 0))
+		zc_comp_done(comp, 0);
+	return ZC_INPROGRESS;
+}
+
+int zc_verbs_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+		 size_t len, struct zc_comp *comp)
+{
+	/* The source is only read (the cast serves the shared loop). */
+	return rma(p, rank, RMA_PUT, off, (char *)src, len, comp);
+}
+
+int zc_verbs_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
+		 size_t len, struct zc_comp *comp)
+{
+	return rma(p, rank, RMA_GET, off, dst, len, comp);
+}
+
+static uint32_t pend_cap(void)
+{
+	return (uint32_t)zc_verbs_params.credits;
+}
+
+/* Waits (lock dropped) for the peer's credits or responses, at most the
+ * peer timeout: a live peer's progress thread answers at once. */
+static int wait_peer(struct zc_verbs_conn *c, long long *since)
+{
+	long long now = zc_verbs_now_ms();
+
+	if (!*since)
+		*since = now;
+	if (now - *since > c->prov->peer_timeout_ms) {
+		zc_verbs_conn_fail_locked(c, ZC_LOG_ERROR, "no credits or "
+					  "responses from the peer within "
+					  "ZC_PEER_TIMEOUT");
+		return -ZC_EPEERDEAD;
+	}
+	pthread_mutex_unlock(&c->lock);
+	zc_verbs_progress(c->prov);
+	pthread_mutex_lock(&c->lock);
+	return c->state == ZC_VERBS_UP ? 0 : -ZC_EPEERDEAD;
+}
+
+int zc_verbs_amo(struct zc_prov *p, int rank, uint64_t off,
+		 enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
+		 uint64_t *old, struct zc_comp *comp)
+{
+	struct zc_verbs_conn *c = conn_up(p, rank);
+	struct zc_msg_hdr h = {
+		.op = ZC_MSG_AMO, .flags = old ? ZC_MSG_F_FETCH : 0,
+		.width = (uint8_t)width, .amo = (uint8_t)op, .off = off,
+		.value = value, .cmp = cmp,
+	};
+	long long since = 0;
+	int rc = 0;
+
+	if (!c)
+		return -ZC_EPEERDEAD;
+	pthread_mutex_lock(&c->lock);
+	while (!rc && c->pend_tail - c->pend_head >= pend_cap())
+		rc = wait_peer(c, &since);
+	if (!rc) {
+		struct zc_verbs_pend *e = &c->pend[c->pend_tail % pend_cap()];
+
+		h.seq = c->next_seq + 1;
+		*e = (struct zc_verbs_pend){ .seq = h.seq, .comp = comp,
+					     .old = old,
+					     .sent_ms = zc_verbs_now_ms() };
+		/* Entered before the send: the response may beat us back. */
+		c->pend_tail++;
+		atomic_fetch_add(&c->npend, 1);
+		while ((rc = zc_verbs_send_msg(c, &h)) == -EAGAIN &&
+		       !(rc = wait_peer(c, &since)))
+			;
+		if (!rc)
+			c->next_seq = h.seq;
+		else if (c->state != ZC_VERBS_DEAD)
+			zc_verbs_conn_fail_locked(c, ZC_LOG_ERROR,
+						  "cannot send an atomic");
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc ? rc : ZC_INPROGRESS;
+}
+
+int zc_verbs_pend_done(struct zc_verbs_conn *c, const struct zc_msg_hdr *h)
+{
+	struct zc_verbs_pend *e = &c->pend[c->pend_head % pend_cap()];
+
+	if (c->pend_head == c->pend_tail || e->seq != h->seq) {
+		zc_verbs_conn_fail_locked(c, ZC_LOG_ERROR, "a response to an "
+					  "atomic that is not waiting");
+		return -EPROTO;
+	}
+	if (e->old)
+		*e->old = h->value;
+	if (e->comp)
+		zc_comp_done(e->comp, 0);
+	c->pend_head++;
+	atomic_fetch_sub_explicit(&c->npend, 1, memory_order_release);
+	return 0;
+}
+
+void zc_verbs_pend_fail(struct zc_verbs_conn *c, int err)
+{
+	struct zc_prov *p = c->prov;
+
+	while (c->pend_head != c->pend_tail) {
+		struct zc_verbs_pend *e = &c->pend[c->pend_head % pend_cap()];
+
+		if (e->comp)
+			zc_comp_done(e->comp, err);
+		else if (!p->nbi_err)
+			p->nbi_err = err;
+		c->pend_head++;
+	}
+	atomic_store(&c->npend, 0);
+}
+
+int zc_verbs_progress(struct zc_prov *p)
+{
+	int n = zc_verbs_poll_scq(p);
+
+	/* Responses straight to the waiter, without the progress thread's
+	 * wake-up in between (it takes what we leave). */
+	if (!pthread_mutex_trylock(&p->rcq_lock)) {
+		n += zc_verbs_poll_rcq(p);
+		pthread_mutex_unlock(&p->rcq_lock);
+	}
+	return n;
+}
+
+/* Every atomic to every peer answered (executed at its target). */
+static void wait_atomics(struct zc_prov *p)
+{
+	for (int r = 0; r < p->size; r++) {
+		struct zc_verbs_conn *c = &p->conns[r];
+
+		while (atomic_load_explicit(&c->npend, memory_order_acquire) &&
+		       c->state == ZC_VERBS_UP)
+			zc_verbs_progress(p);
+	}
+}
+
+int zc_verbs_fence(struct zc_prov *p)
+{
+	wait_atomics(p);
+	return 0;
+}
+
+/* A signaled zero-byte WRITE retires the unsignaled WRs before it. */
+static int post_marker(struct zc_verbs_conn *c)
+{
+	struct ibv_send_wr wr = {
+		.num_sge = 0, .opcode = IBV_WR_RDMA_WRITE,
+		.wr.rdma = { .remote_addr = c->raddr, .rkey = c->rkey },
+	};
+	struct zc_verbs_wr slot = { .kind = ZC_VERBS_WR_WRITE, .bounce = -1 };
+	int rc = zc_verbs_sq_reserve(c);
+
+	return rc ? rc : zc_verbs_sq_post(c, &wr, &slot, true);
+}
+
+int zc_verbs_quiet(struct zc_prov *p)
+{
+	int err;
+
+	for (int r = 0; r < p->size; r++) {
+		struct zc_verbs_conn *c = &p->conns[r];
+
+		if (c->state != ZC_VERBS_UP)
+			continue;
+		pthread_mutex_lock(&c->lock);
+		if (c->unsig && c->sq_head != c->sq_tail)
+			(void)post_marker(c);
+		/* Bounded: the device completes or fails every WR (RC
+		 * retries, then an error), and a dead peer flushes. */
+		while (c->sq_head != c->sq_tail && c->state == ZC_VERBS_UP) {
+			pthread_mutex_unlock(&c->lock);
+			zc_verbs_progress(p);
+			pthread_mutex_lock(&c->lock);
+		}
+		pthread_mutex_unlock(&c->lock);
+	}
+	wait_atomics(p);
+	err = p->nbi_err;
+	p->nbi_err = 0;
+	return err;
+}
+
+int zc_verbs_peer_status(struct zc_prov *p, int rank)
+{
+	struct zc_verbs_conn *c = &p->conns[rank];
+
+	return c->state == ZC_VERBS_DEAD && !c->bye ? -ZC_EPEERDEAD : 0;
+}
