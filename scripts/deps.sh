@@ -6,7 +6,11 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang
       openmpi-bin libopenmpi-dev libpmix-dev
       liburing-dev libibverbs-dev librdmacm-dev libhwloc-dev
-      iproute2 gnuplot-nox procps)
+      iproute2 gnuplot-nox procps
+      # the RDMA guest (test/vm/rdma-vm.sh) and what runs inside it
+      qemu-system-x86 busybox-static cpio kmod util-linux xz-utils binutils
+      gcc-12 make rdma-core ibverbs-providers ibverbs-utils rdmacm-utils
+      perftest ucx-utils gdb)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

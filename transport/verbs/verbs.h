@@ -124,6 +124,8 @@ struct zc_verbs_conn {
 	struct zc_smbd_credits cred;
 	struct zc_smbd_limits lim;
 	bool grant_due;		/* the peer spent credits: give them back */
+	struct zc_msg_hdr *outq;	/* messages waiting for credits */
+	uint32_t oq_head, oq_tail;
 	uint64_t next_seq;	/* my last atomic request */
 	uint64_t rx_seq;	/* the peer's last request served */
 	struct zc_verbs_pend *pend;
@@ -182,6 +184,7 @@ struct zc_prov {
 	_Atomic bool dev_gone;
 	long spin_ns;
 	int nbi_err;		/* first error of an op without comp */
+	unsigned wait_spins;	/* the application thread's wait loops */
 };
 
 extern const struct zc_provider_ops zc_verbs_ops;
@@ -211,9 +214,11 @@ void zc_verbs_conn_close(struct zc_verbs_conn *c);
 
 /* verbs_chan.c: the SMB-Direct channel (c->lock held unless said) */
 int zc_verbs_post_recv(struct zc_verbs_conn *c, uint32_t idx);
-/* Sends one op message (data transfer with credits): 0, -EAGAIN (no
- * credit or send buffer now), or a negative error. */
+/* Queues one op message (a data transfer with credits) and sends what
+ * the peer's credits allow: 0, -ENOBUFS (queue full), -ZC_EPEERDEAD. */
 int zc_verbs_send_msg(struct zc_verbs_conn *c, const struct zc_msg_hdr *h);
+/* Sends queued messages while credits, buffers and slots last. */
+void zc_verbs_chan_kick(struct zc_verbs_conn *c);
 /* Sends raw negotiate bytes (no credits). */
 int zc_verbs_send_raw(struct zc_verbs_conn *c, const void *m, size_t len);
 /* A receive completed (c->lock not held). */
@@ -258,6 +263,9 @@ int zc_verbs_amo(struct zc_prov *p, int rank, uint64_t off,
 int zc_verbs_fence(struct zc_prov *p);
 int zc_verbs_quiet(struct zc_prov *p);
 int zc_verbs_progress(struct zc_prov *p);
+/* A waiting loop's turn: drive progress, then give the CPU away more and
+ * more (a software device's kernel threads need it to complete us). */
+void zc_verbs_wait_turn(struct zc_prov *p, unsigned *spins);
 int zc_verbs_peer_status(struct zc_prov *p, int rank);
 /* A response arrived for c's oldest pending atomic (lock held). */
 int zc_verbs_pend_done(struct zc_verbs_conn *c, const struct zc_msg_hdr *h);

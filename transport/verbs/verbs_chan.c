@@ -54,7 +54,10 @@ static int post_sbuf(struct zc_verbs_conn *c, size_t len)
 		.send_flags = len <= p->inline_max ? IBV_SEND_INLINE : 0,
 	};
 	struct zc_verbs_wr slot = { .kind = ZC_VERBS_WR_SEND, .bounce = -1 };
-	int rc = zc_verbs_sq_post(c, &wr, &slot, false);
+	/* Send buffers come back only when a signaled WR retires them:
+	 * signal when half of them are out. */
+	bool sig = c->sb_head - c->sb_tail + 1 >= p->nsbuf / 2;
+	int rc = zc_verbs_sq_post(c, &wr, &slot, sig);
 
 	if (!rc)
 		c->sb_head++;
@@ -84,15 +87,21 @@ int zc_verbs_send_raw(struct zc_verbs_conn *c, const void *m, size_t len)
 	return post_sbuf(c, len);
 }
 
-int zc_verbs_send_msg(struct zc_verbs_conn *c, const struct zc_msg_hdr *h)
+/* Never waits: -EAGAIN when the send queue, the send buffers or the
+ * peer's credits are short (the queue is kicked again when they come). */
+static int send_msg(struct zc_verbs_conn *c, const struct zc_msg_hdr *h)
 {
 	struct zc_smbd_data_hdr dh = { 0 };
 	unsigned char *b;
 	uint16_t g;
-	int rc = zc_verbs_sq_reserve(c), n;
+	int n;
 
-	if (rc)
-		return rc;
+	if (c->state == ZC_VERBS_DEAD)
+		return -ZC_EPEERDEAD;
+	if (c->sq_head - c->sq_tail >= (uint32_t)zc_verbs_params.sq_depth ||
+	    atomic_load_explicit(&c->prov->scq_inflight,
+				 memory_order_relaxed) >= c->prov->scq_size)
+		return -EAGAIN;
 	b = next_sbuf(c);
 	g = zc_smbd_credits_grantable(&c->cred);
 	if (!b || zc_smbd_credits_take_send(&c->cred, g, &dh))
@@ -108,6 +117,41 @@ int zc_verbs_send_msg(struct zc_verbs_conn *c, const struct zc_msg_hdr *h)
 		zc_msg_hdr_encode(h, b + n);
 	c->grant_due = false;
 	return post_sbuf(c, (size_t)n + (h ? ZC_MSG_HDR_SIZE : 0));
+}
+
+static uint32_t outq_cap(void)
+{
+	return 2 * (uint32_t)zc_verbs_params.credits + 4;
+}
+
+void zc_verbs_chan_kick(struct zc_verbs_conn *c)
+{
+	while (c->oq_head != c->oq_tail) {
+		int rc = send_msg(c, &c->outq[c->oq_head % outq_cap()]);
+
+		if (rc == -EAGAIN)
+			return;
+		if (rc) {
+			zc_verbs_conn_fail_locked(c, ZC_LOG_ERROR, "cannot send "
+						  "a control message");
+			return;
+		}
+		c->oq_head++;
+	}
+}
+
+/* Requests are at most credits in flight (the pending table), responses
+ * at most what the peer asked: the queue cannot overflow unless the
+ * peer broke the credit rules. */
+int zc_verbs_send_msg(struct zc_verbs_conn *c, const struct zc_msg_hdr *h)
+{
+	if (c->state == ZC_VERBS_DEAD)
+		return -ZC_EPEERDEAD;
+	if (c->oq_tail - c->oq_head >= outq_cap())
+		return -ENOBUFS;
+	c->outq[c->oq_tail++ % outq_cap()] = *h;
+	zc_verbs_chan_kick(c);
+	return 0;
 }
 
 /* Logs and fails the connection: the peer broke the protocol (c->lock
@@ -137,9 +181,6 @@ static int serve(struct zc_verbs_conn *c, const struct zc_msg_hdr *h)
 	}
 	c->rx_seq = h->seq;
 	r.value = zc_msg_amo_apply(c->prov->heap, h);
-	/* The peer spent a credit on its request, so it holds one of our
-	 * buffers less than it may: the response always finds a credit
-	 * unless the peer broke the rules. */
 	return zc_verbs_send_msg(c, &r);
 }
 
@@ -187,9 +228,11 @@ static void grant_back(struct zc_verbs_conn *c)
 {
 	uint16_t g = zc_smbd_credits_grantable(&c->cred);
 
-	if (g && (c->cred.recv_granted == 0 || c->grant_due ||
-		  g >= (c->cred.recv_target + 1) / 2))
-		(void)zc_verbs_send_msg(c, NULL);
+	zc_verbs_chan_kick(c);	/* queued messages carry the grants */
+	if (c->oq_head == c->oq_tail && g &&
+	    (c->cred.recv_granted == 0 || c->grant_due ||
+	     g >= (c->cred.recv_target + 1) / 2))
+		(void)send_msg(c, NULL);
 }
 
 void zc_verbs_on_recv(struct zc_verbs_conn *c, const struct ibv_wc *wc)
@@ -212,7 +255,9 @@ void zc_verbs_on_recv(struct zc_verbs_conn *c, const struct ibv_wc *wc)
 		return;
 	}
 	pthread_mutex_lock(&c->lock);
-	if (c->state == ZC_VERBS_NEGOTIATING) {
+	/* The negotiate request may beat the ESTABLISHED event here. */
+	if (c->state == ZC_VERBS_NEGOTIATING ||
+	    c->state == ZC_VERBS_CONNECTING) {
 		rc = zc_verbs_on_negotiate(c, m, wc->byte_len);
 		if (!rc)
 			rc = zc_verbs_post_recv(c, idx);

@@ -200,7 +200,9 @@ static int ctl_buffers(struct zc_prov *p)
 
 		c->pend = calloc((size_t)zc_verbs_params.credits, sizeof(*c->pend));
 		c->wr = calloc((size_t)zc_verbs_params.sq_depth, sizeof(*c->wr));
-		if (!c->pend || !c->wr)
+		c->outq = calloc(2 * (size_t)zc_verbs_params.credits + 4,
+				 sizeof(*c->outq));
+		if (!c->pend || !c->wr || !c->outq)
 			return -ENOMEM;
 		if (!p->assigned[r] || r == p->rank)
 			continue;
@@ -330,6 +332,7 @@ static void zc_verbs_close(struct zc_prov *p)
 		zc_verbs_conn_close(c);
 		free(c->pend);
 		free(c->wr);
+		free(c->outq);
 	}
 	if (p->listen_id)
 		rdma_destroy_id(p->listen_id);

@@ -77,8 +77,10 @@ int zc_verbs_mem_get(struct zc_prov *p, void *buf, size_t len, bool copy_in,
 	}
 	if (len <= zc_verbs_params.bounce_max) {
 		/* All slots busy: the oldest operations retire soon. */
+		unsigned spins = 0;
+
 		while ((k->bounce = bounce_take(p)) < 0)
-			zc_verbs_poll_scq(p);
+			zc_verbs_wait_turn(p, &spins);
 		k->addr = (uintptr_t)p->bounce +
 			  (size_t)k->bounce * zc_verbs_params.bounce_max;
 		k->lkey = p->bounce_mr->lkey;

@@ -12,6 +12,8 @@
  * outstanding atomics' responses (nothing else).
  */
 #include <errno.h>
+#include <sched.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,7 +132,7 @@ static int wait_peer(struct zc_verbs_conn *c, long long *since)
 		return -ZC_EPEERDEAD;
 	}
 	pthread_mutex_unlock(&c->lock);
-	zc_verbs_progress(c->prov);
+	zc_verbs_wait_turn(c->prov, &c->prov->wait_spins);
 	pthread_mutex_lock(&c->lock);
 	return c->state == ZC_VERBS_UP ? 0 : -ZC_EPEERDEAD;
 }
@@ -163,7 +165,7 @@ int zc_verbs_amo(struct zc_prov *p, int rank, uint64_t off,
 		/* Entered before the send: the response may beat us back. */
 		c->pend_tail++;
 		atomic_fetch_add(&c->npend, 1);
-		while ((rc = zc_verbs_send_msg(c, &h)) == -EAGAIN &&
+		while ((rc = zc_verbs_send_msg(c, &h)) == -ENOBUFS &&
 		       !(rc = wait_peer(c, &since)))
 			;
 		if (!rc)
@@ -210,6 +212,20 @@ void zc_verbs_pend_fail(struct zc_verbs_conn *c, int err)
 	atomic_store(&c->npend, 0);
 }
 
+void zc_verbs_wait_turn(struct zc_prov *p, unsigned *spins)
+{
+	if (zc_verbs_progress(p)) {
+		*spins = 0;
+		return;
+	}
+	if (++*spins < 32)
+		return;
+	if (*spins < 4096)
+		sched_yield();
+	else
+		nanosleep(&(struct timespec){ .tv_nsec = 20000 }, NULL);
+}
+
 int zc_verbs_progress(struct zc_prov *p)
 {
 	int n = zc_verbs_poll_scq(p);
@@ -228,10 +244,11 @@ static void wait_atomics(struct zc_prov *p)
 {
 	for (int r = 0; r < p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
+		unsigned spins = 0;
 
 		while (atomic_load_explicit(&c->npend, memory_order_acquire) &&
 		       c->state == ZC_VERBS_UP)
-			zc_verbs_progress(p);
+			zc_verbs_wait_turn(p, &spins);
 	}
 }
 
@@ -260,17 +277,24 @@ int zc_verbs_quiet(struct zc_prov *p)
 
 	for (int r = 0; r < p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
+		unsigned spins = 0;
 
 		if (c->state != ZC_VERBS_UP)
 			continue;
+		uint32_t upto;
+
 		pthread_mutex_lock(&c->lock);
 		if (c->unsig && c->sq_head != c->sq_tail)
 			(void)post_marker(c);
-		/* Bounded: the device completes or fails every WR (RC
+		/* What was posted until now; the progress thread may post
+		 * more meanwhile (responses, credits): not ours to wait for.
+		 * Bounded: the device completes or fails every WR (RC
 		 * retries, then an error), and a dead peer flushes. */
-		while (c->sq_head != c->sq_tail && c->state == ZC_VERBS_UP) {
+		upto = c->sq_head;
+		while ((int32_t)(upto - c->sq_tail) > 0 &&
+		       c->state == ZC_VERBS_UP) {
 			pthread_mutex_unlock(&c->lock);
-			zc_verbs_progress(p);
+			zc_verbs_wait_turn(p, &spins);
 			pthread_mutex_lock(&c->lock);
 		}
 		pthread_mutex_unlock(&c->lock);

@@ -4,7 +4,8 @@
  * connection's ring until it retires; RC completes a send queue in order,
  * so one signaled completion retires every slot up to it. Selective
  * signalling: a WR is signaled when something waits on it (a comp, a
- * READ to copy out) or when half the ring went unsignaled, so a full
+ * READ to copy out, a bounce slot or registration to give back) or when
+ * half the ring went unsignaled, so a full
  * ring always holds a signaled WR and polling always frees room: the
  * queue is bounded and a poster that finds it full polls, never queues
  * in memory.
@@ -23,13 +24,14 @@ static uint32_t depth(void)
 int zc_verbs_sq_reserve(struct zc_verbs_conn *c)
 {
 	struct zc_prov *p = c->prov;
+	unsigned spins = 0;
 
 	while (c->state != ZC_VERBS_DEAD &&
 	       (c->sq_head - c->sq_tail >= depth() ||
 		atomic_load_explicit(&p->scq_inflight, memory_order_relaxed) >=
 			p->scq_size)) {
 		pthread_mutex_unlock(&c->lock);
-		zc_verbs_poll_scq(p);
+		zc_verbs_wait_turn(p, &spins);
 		pthread_mutex_lock(&c->lock);
 	}
 	return c->state == ZC_VERBS_DEAD ? -ZC_EPEERDEAD : 0;
@@ -45,8 +47,10 @@ int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 
 	*s = *slot;
 	s->conn = c;
-	signal = signal || slot->comp || slot->copy_to ||
-		 c->unsig + 1 >= depth() / 2;
+	/* A WR holding a bounce slot or a registration is signaled: the
+	 * pool must come back even if nothing else is posted. */
+	signal = signal || slot->comp || slot->copy_to || slot->bounce >= 0 ||
+		 slot->rce || c->unsig + 1 >= depth() / 2;
 	s->signaled = signal;
 	wr->wr_id = (uintptr_t)s;
 	wr->next = NULL;
@@ -129,6 +133,8 @@ static bool retire(struct zc_verbs_conn *c, const struct ibv_wc *wc,
 		if (t == s)
 			break;
 	}
+	if (!err && c->state == ZC_VERBS_UP)
+		zc_verbs_chan_kick(c);	/* room for what waited */
 	return err != 0;
 }
 

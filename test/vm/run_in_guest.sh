@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# run_in_guest.sh BUILD [ctest args...]: boot the RDMA guest once (qemu,
+# Debian's kernel, Soft-RoCE rxe0 and Soft-iWARP siw0; test/vm/rdma-vm.sh,
+# a copy of the team's shared script) and run `ctest -L verbs` of BUILD
+# inside it. Where the guest cannot boot (no qemu, no kernel package, no
+# network for the first download), prints "skipped" with the reason and
+# exits 0: the verbs tests did not run, and the output says so.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:?usage: run_in_guest.sh BUILD [ctest args]}" && pwd)
+shift
+vm=$root/test/vm/rdma-vm.sh
+log=$build/vm-prepare.log
+if ! bash "$vm" --siw --prepare >"$log" 2>&1; then
+	echo "run_in_guest: SKIPPED: the verbs tests did not run: the RDMA" \
+		"guest cannot be prepared here ($(tail -n 1 "$log"))"
+	exit 0
+fi
+bash "$vm" --siw --timeout "${ZC_VM_TIMEOUT:-1800}" --workdir "$root" -- \
+	ctest --test-dir "$build" -L verbs --output-on-failure "$@"
+rc=$?
+if [ $rc -eq 125 ]; then
+	echo "run_in_guest: SKIPPED: the RDMA guest did not boot or report" \
+		"(rdma-vm.sh exit 125)"
+	exit 0
+fi
+exit $rc
