@@ -217,6 +217,8 @@ int zc_verbs_post_recv(struct zc_verbs_conn *c, uint32_t idx);
 /* Queues one op message (a data transfer with credits) and sends what
  * the peer's credits allow: 0, -ENOBUFS (queue full), -ZC_EPEERDEAD. */
 int zc_verbs_send_msg(struct zc_verbs_conn *c, const struct zc_msg_hdr *h);
+/* The initiator's first data transfer message: credits only. */
+int zc_verbs_grant_initial(struct zc_verbs_conn *c);
 /* Sends queued messages while credits, buffers and slots last. */
 void zc_verbs_chan_kick(struct zc_verbs_conn *c);
 /* Sends raw negotiate bytes (no credits). */

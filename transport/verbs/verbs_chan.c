@@ -222,6 +222,13 @@ static int on_msg(struct zc_verbs_conn *c, const struct zc_smbd_data_hdr *dh,
 	}
 }
 
+int zc_verbs_grant_initial(struct zc_verbs_conn *c)
+{
+	/* A negotiate request grants nothing: the responder may not send
+	 * until our first data transfer message grants it credits. */
+	return send_msg(c, NULL);
+}
+
 /* Credits back when the peer spent half of what it may hold, or all of
  * it (then it cannot even ask). */
 static void grant_back(struct zc_verbs_conn *c)

@@ -201,8 +201,10 @@ static int on_response(struct zc_verbs_conn *c, const unsigned char *m,
 	if (!rc)
 		rc = credits_setup(c, resp.credits_requested,
 				   resp.credits_granted);
-	if (!rc)
+	if (!rc) {
 		c->state = ZC_VERBS_UP;
+		rc = zc_verbs_grant_initial(c);
+	}
 	return rc;
 }
 
