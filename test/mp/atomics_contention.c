@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "t_helpers.h"
 
-#define ITERS 2000
+/* ZC_TEST_ITERS overrides (the verbs runs under qemu use fewer). */
+static int ITERS = 2000;
 
 struct cells {
 	uint64_t add64, fadd64, cswap64, swap64, and64, or64, xor64, set64;
@@ -19,6 +22,8 @@ int main(void)
 	int me, n;
 	uint64_t old;
 
+	if (getenv("ZC_TEST_ITERS"))
+		ITERS = atoi(getenv("ZC_TEST_ITERS"));
 	T_OK(zc_init());
 	me = zc_rank();
 	n = zc_size();
