@@ -5,8 +5,8 @@
 include(CMakePackageConfigHelpers)
 
 set(ZC_CMAKE_DIR lib/cmake/zcomm)
-if(TARGET PkgConfig::URING)
-  set(ZC_CFG_URING TRUE)	# the tcp provider links liburing
+if(TARGET PkgConfig::URING AND TARGET PkgConfig::SODIUM)
+  set(ZC_CFG_URING TRUE)	# the tcp provider links liburing and libsodium
 else()
   set(ZC_CFG_URING FALSE)
 endif()
@@ -21,8 +21,8 @@ install(FILES ${PROJECT_BINARY_DIR}/zcommConfig.cmake
 
 # Private dependencies, for static linking (pkg-config --static).
 set(ZC_PC_REQUIRES_PRIVATE "pmix hwloc")
-if(TARGET PkgConfig::URING)
-  string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing")
+if(TARGET PkgConfig::URING AND TARGET PkgConfig::SODIUM)
+  string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing libsodium")
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/zcomm.pc.in
                ${PROJECT_BINARY_DIR}/zcomm.pc @ONLY)

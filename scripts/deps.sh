@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang
       openmpi-bin libopenmpi-dev libpmix-dev
-      liburing-dev libibverbs-dev librdmacm-dev libhwloc-dev
+      liburing-dev libsodium-dev libibverbs-dev librdmacm-dev libhwloc-dev
       iproute2 gnuplot-nox procps)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -102,6 +102,10 @@ static int zc_tcp_query(const char **why_p)
 		*why_p = "io_uring is disabled (kernel.io_uring_disabled=2)";
 		return -ENOTSUP;
 	}
+	if (zc_tcp_crypto_init()) {
+		*why_p = "libsodium failed to initialise (sodium_init)";
+		return -ENOTSUP;
+	}
 	return 0;
 }
 
