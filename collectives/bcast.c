@@ -23,7 +23,7 @@ static int bc_credit(struct zc_team *t, int m, uint64_t need)
 			v = __atomic_load_n((uint64_t *)(t->pbase[m] +
 				zc_coll_layout.cons), __ATOMIC_ACQUIRE);
 		} else {
-			int rc = zc_atomic(ZC_AMO_FETCH, cons, 8, 0, 0,
+			int rc = zc_core_atomic(ZC_AMO_FETCH, cons, 8, 0, 0,
 					   t->world[m], &v);
 			if (rc)
 				return rc;

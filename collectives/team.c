@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Teams: the scratch pool (allocated collectively at init), the world and
+/* Teams: the scratch pool (in the library's part of the heap), the world and
  * node teams, strided and 2D splits, translation and destruction. */
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 struct zc_coll_layout zc_coll_layout;
 
-static char *pool;		/* ZC_COLL_TEAMS slots, symmetric */
+static char *pool;		/* ZC_COLL_TEAMS slots, symmetric (core's) */
 static uint64_t free_mask;	/* slots free on this rank */
 static struct zc_team *slot_team[ZC_COLL_MAX_TEAMS];
 static struct zc_team *world_team, *node_team;
@@ -101,7 +101,7 @@ static int team_new(const int *world, int n, int me, int slot,
 	memcpy(t->world, world, (size_t)n * sizeof(int));
 	t->mapped = true;
 	for (int i = 0; i < n; i++) {
-		t->pbase[i] = zc_ptr(t->base, world[i]);
+		t->pbase[i] = zc_core_ptr(t->base, world[i]);
 		t->mapped &= t->pbase[i] != NULL;
 	}
 	slot_team[slot] = t;
@@ -359,23 +359,28 @@ int zc_team_translate(const struct zc_team *src, int src_rank,
 	return -1;
 }
 
+int zc_coll_scratch_size(int n, size_t *size_p)
+{
+	int rc = zc_coll_params_check();
+
+	if (rc)
+		return rc;
+	layout_compute(n);
+	*size_p = (size_t)zc_coll_params.teams * zc_coll_layout.size;
+	return 0;
+}
+
 int zc_coll_init(void)
 {
 	const int *local;
 	int *all, rc, n = zc_size(), nl;
+	size_t size;
 
-	rc = zc_coll_params_check();
+	rc = zc_coll_scratch_size(n, &size);
 	if (rc)
 		return rc;
-	layout_compute(n);
-	rc = zc_calloc((size_t)zc_coll_params.teams, zc_coll_layout.size,
-		       (void **)&pool);
-	if (rc) {
-		zc_err("collectives: cannot allocate %ld team scratch slots of "
-		       "%zu bytes: %s", zc_coll_params.teams,
-		       zc_coll_layout.size, zc_strerror(rc));
-		return rc;
-	}
+	/* Core made it with the heap (zeros, like a fresh file). */
+	pool = zc_ctx->coll_pool;
 	free_mask = zc_coll_params.teams == 64 ? ~0ull
 		    : (1ull << zc_coll_params.teams) - 1;
 	all = malloc((size_t)n * sizeof(int));

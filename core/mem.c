@@ -84,8 +84,6 @@ int zc_free(void *ptr)
 		return -ZC_ENOTSYM;
 	}
 	off = (uint64_t)((char *)ptr - zc_ctx->heap);
-	if (off == (uint64_t)((char *)zc_ctx->sync - zc_ctx->heap))
-		return -ZC_ENOTSYM;
 	/* Peers may still be reading or writing it until they get here. */
 	rc = zc_core_barrier();
 	if (rc)
@@ -109,12 +107,24 @@ int zc_addr_symmetric(const void *addr)
 	       p < zc_ctx->heap + zc_ctx->heap_size;
 }
 
-void *zc_ptr(const void *dest, int rank)
+static void *ptr(const void *dest, int rank, size_t end)
 {
+	const char *p = dest;
 	char *base;
 
-	if (!zc_addr_symmetric(dest) || rank < 0 || rank >= zc_ctx->size)
+	if (!zc_ctx || p < zc_ctx->heap || p >= zc_ctx->heap + end ||
+	    rank < 0 || rank >= zc_ctx->size)
 		return NULL;
 	base = zc_ctx->peers[rank].map;
-	return base ? base + ((const char *)dest - zc_ctx->heap) : NULL;
+	return base ? base + (p - zc_ctx->heap) : NULL;
+}
+
+void *zc_ptr(const void *dest, int rank)
+{
+	return ptr(dest, rank, zc_ctx ? zc_ctx->heap_size : 0);
+}
+
+void *zc_core_ptr(const void *dest, int rank)
+{
+	return ptr(dest, rank, zc_ctx ? zc_ctx->map_size : 0);
 }

@@ -4,24 +4,26 @@
 
 #include "zc_core.h"
 
-int zc_rma_check(const void *sym, size_t len, int rank, uint64_t *off_p)
+int zc_rma_check(const void *sym, size_t len, int rank, bool lib,
+		 uint64_t *off_p)
 {
 	const char *p = sym;
-	size_t off;
+	/* The public calls stop at the user's part: the library's part
+	 * after it (barrier flags, team scratch) is not theirs to touch. */
+	size_t end = lib ? zc_ctx->map_size : zc_ctx->heap_size, off;
 
 	if (__builtin_expect(rank < 0 || rank >= zc_ctx->size, 0)) {
 		zc_err("rank %d out of range (job of %d)", rank, zc_ctx->size);
 		return -EINVAL;
 	}
-	if (__builtin_expect(p < zc_ctx->heap ||
-			     p >= zc_ctx->heap + zc_ctx->heap_size, 0)) {
+	if (__builtin_expect(p < zc_ctx->heap || p >= zc_ctx->heap + end, 0)) {
 		zc_err("address %p (rank %d, %zu bytes) is not in the "
 		       "symmetric heap [%p, +%zu)", sym, rank, len,
 		       (void *)zc_ctx->heap, zc_ctx->heap_size);
 		return -ZC_ENOTSYM;
 	}
 	off = (size_t)(p - zc_ctx->heap);
-	if (__builtin_expect(len > zc_ctx->heap_size - off, 0)) {
+	if (__builtin_expect(len > end - off, 0)) {
 		zc_err("access to rank %d at heap offset %zu, %zu bytes, "
 		       "passes the end of its %zu-byte heap", rank, off, len,
 		       zc_ctx->heap_size);
@@ -47,14 +49,14 @@ int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s)
 enum rma_kind { RMA_PUT, RMA_GET };
 
 static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
-		      int rank, struct zc_comp *comp)
+		      int rank, struct zc_comp *comp, bool lib)
 {
 	struct zc_provider_slot *s;
 	uint64_t off;
 	int rc;
 
 	ZC_CHECK_INIT();
-	rc = zc_rma_check(sym, len, rank, &off);
+	rc = zc_rma_check(sym, len, rank, lib, &off);
 	if (rc)
 		return rc;
 	s = zc_ctx->peers[rank].slot;
@@ -76,7 +78,7 @@ int zc_put(void *dest, const void *src, size_t len, int rank)
 	struct zc_comp c;
 
 	zc_comp_init(&c, 1);
-	return rma(RMA_PUT, dest, (void *)src, len, rank, &c);
+	return rma(RMA_PUT, dest, (void *)src, len, rank, &c, false);
 }
 
 int zc_get(void *dest, const void *src, size_t len, int rank)
@@ -84,17 +86,38 @@ int zc_get(void *dest, const void *src, size_t len, int rank)
 	struct zc_comp c;
 
 	zc_comp_init(&c, 1);
-	return rma(RMA_GET, (void *)src, dest, len, rank, &c);
+	return rma(RMA_GET, (void *)src, dest, len, rank, &c, false);
 }
 
 int zc_put_nbi(void *dest, const void *src, size_t len, int rank)
 {
-	return rma(RMA_PUT, dest, (void *)src, len, rank, NULL);
+	return rma(RMA_PUT, dest, (void *)src, len, rank, NULL, false);
 }
 
 int zc_get_nbi(void *dest, const void *src, size_t len, int rank)
 {
-	return rma(RMA_GET, (void *)src, dest, len, rank, NULL);
+	return rma(RMA_GET, (void *)src, dest, len, rank, NULL, false);
+}
+
+int zc_core_put(void *dest, const void *src, size_t len, int rank)
+{
+	struct zc_comp c;
+
+	zc_comp_init(&c, 1);
+	return rma(RMA_PUT, dest, (void *)src, len, rank, &c, true);
+}
+
+int zc_core_put_nbi(void *dest, const void *src, size_t len, int rank)
+{
+	return rma(RMA_PUT, dest, (void *)src, len, rank, NULL, true);
+}
+
+int zc_core_get(void *dest, const void *src, size_t len, int rank)
+{
+	struct zc_comp c;
+
+	zc_comp_init(&c, 1);
+	return rma(RMA_GET, (void *)src, dest, len, rank, &c, true);
 }
 
 /* Strided transfers are element-wise nbi ops followed by a quiet: simple,
@@ -112,7 +135,7 @@ static int strided(enum rma_kind kind, char *sym, char *local,
 
 		rc = rma(kind, sym + si * (ptrdiff_t)elem_size,
 			 local + li * (ptrdiff_t)elem_size, elem_size, rank,
-			 NULL);
+			 NULL, false);
 	}
 	if (!rc)
 		rc = zc_quiet();
