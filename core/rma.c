@@ -56,6 +56,10 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	int rc;
 
 	ZC_CHECK_INIT();
+	/* Zero bytes touch no memory: any pointers will do (the specification
+	 * says so for shmem), but the rank must still be one. */
+	if (!len)
+		return zc_rma_check(zc_ctx->heap, 0, rank, lib, &off);
 	rc = zc_rma_check(sym, len, rank, lib, &off);
 	if (rc)
 		return rc;
