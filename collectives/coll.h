@@ -21,7 +21,7 @@
 #include "zc_core.h"
 
 #define ZC_LINE 64		/* one flag per cache line */
-#define ZC_COLL_MAX_TEAMS 64	/* slots are agreed on through a u64 mask */
+#define ZC_COLL_MAX_TEAMS 4096	/* slots: a bitmap of 64-slot words */
 #define ZC_BC_DEPTH 16		/* broadcast cells per member (pipelining) */
 /* Payload that rides in its flag's line, from byte 16 (aligned for every
  * type, long double included). */
