@@ -2,8 +2,9 @@
 /* C++: the complex reductions are declared for C++ too (float _Complex /
  * double _Complex, layout-compatible with std::complex) and give the right
  * sums and products from extern "C" code, team-based and _to_all forms,
- * on every PE. Built only through the zcshc++ wrapper (-pedantic). */
-#include <shmem.h>
+ * on every PE. Built only through the zcshc++ wrapper (-pedantic), with
+ * pshmem.h. */
+#include <pshmem.h>	/* and so shmem.h: pshmem.h compiles as C++ too */
 #include <complex>
 #include <cstdio>
 
@@ -17,7 +18,7 @@ static std::complex<float> wrk[SHMEM_REDUCE_MIN_WRKDATA_SIZE + 8];
 
 int main() {
 	shmem_init();
-	int me = shmem_my_pe(), n = shmem_n_pes(), bad = 0;
+	int me = shmem_my_pe(), n = shmem_n_pes(), bad = pshmem_my_pe() != me;
 	std::complex<double> *ds = static_cast<std::complex<double> *>(
 		shmem_calloc(4, sizeof(std::complex<double>)));
 	std::complex<float> *fs = static_cast<std::complex<float> *>(
