@@ -283,6 +283,10 @@ int zc_team_split_strided(struct zc_team *parent, int start, int stride,
 	rc = check_parent(parent, __func__);
 	if (rc)
 		return rc;
+	if (!team_p) {
+		zc_err("%s: team_p is NULL", __func__);
+		return -EINVAL;
+	}
 	*team_p = NULL;
 	/* One member: any stride names the same PE. A negative stride
 	 * walks the parent downwards (member i is start + i * stride). */
@@ -336,6 +340,10 @@ int zc_team_split_2d(struct zc_team *parent, int xrange,
 	rc = check_parent(parent, __func__);
 	if (rc)
 		return rc;
+	if (!xteam_p || !yteam_p) {
+		zc_err("%s: xteam_p or yteam_p is NULL", __func__);
+		return -EINVAL;
+	}
 	*xteam_p = *yteam_p = NULL;
 	p = parent->size;
 	if (xrange > p)

@@ -417,6 +417,10 @@ int zc_local_size(void)
 int zc_local_ranks(const int **ranks_p)
 {
 	ZC_CHECK_INIT();
+	if (!ranks_p) {
+		zc_err("%s: ranks_p is NULL", __func__);
+		return -EINVAL;
+	}
 	*ranks_p = zc_ctx->local_ranks;
 	return zc_ctx->local_size;
 }

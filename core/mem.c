@@ -41,13 +41,29 @@ static size_t default_align(size_t size)
 	return size >= (64u << 10) ? 4096 : 64;
 }
 
+/* A NULL out-pointer is the caller's error, found before any barrier
+ * (the collective calls then fail alike when every rank passes NULL). */
+static int out_check(const void *p, const char *fn, const char *what)
+{
+	if (p)
+		return 0;
+	zc_err("%s: %s is NULL", fn, what);
+	return -EINVAL;
+}
+
 int zc_malloc(size_t size, void **ptr_p)
 {
-	return sym_alloc(default_align(size), size, false, ptr_p);
+	int rc = out_check(ptr_p, __func__, "ptr_p");
+
+	return rc ? rc : sym_alloc(default_align(size), size, false, ptr_p);
 }
 
 int zc_calloc(size_t count, size_t size, void **ptr_p)
 {
+	int rc = out_check(ptr_p, __func__, "ptr_p");
+
+	if (rc)
+		return rc;
 	if (size && count > SIZE_MAX / size) {
 		zc_err("zc_calloc(%zu, %zu): size overflows", count, size);
 		*ptr_p = NULL;
@@ -59,6 +75,10 @@ int zc_calloc(size_t count, size_t size, void **ptr_p)
 
 int zc_align(size_t alignment, size_t size, void **ptr_p)
 {
+	int rc = out_check(ptr_p, __func__, "ptr_p");
+
+	if (rc)
+		return rc;
 	if (alignment == 0 || (alignment & (alignment - 1))) {
 		zc_err("zc_align: alignment %zu is not a power of two",
 		       alignment);
@@ -94,6 +114,9 @@ int zc_free(void *ptr)
 int zc_heap_info(size_t *size_p, size_t *free_p)
 {
 	ZC_CHECK_INIT();
+	if (out_check(size_p, __func__, "size_p") ||
+	    out_check(free_p, __func__, "free_p"))
+		return -EINVAL;
 	*size_p = zc_ctx->heap_size;
 	*free_p = zc_ctx->heap_size - zc_ctx->alloc.used;
 	return 0;

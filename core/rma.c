@@ -60,6 +60,15 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	 * says so for shmem), but the rank must still be one. */
 	if (!len)
 		return zc_rma_check(zc_ctx->heap, 0, rank, lib, &off);
+	/* The caller's own buffer: never handed to a provider (over tcp
+	 * the kernel would fail the send and the connection with it). */
+	if (__builtin_expect(!local, 0)) {
+		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
+		       kind == RMA_PUT ? (comp ? "zc_put" : "zc_put_nbi")
+				       : (comp ? "zc_get" : "zc_get_nbi"),
+		       kind == RMA_PUT ? "source" : "destination", len, rank);
+		return -EINVAL;
+	}
 	rc = zc_rma_check(sym, len, rank, lib, &off);
 	if (rc)
 		return rc;
