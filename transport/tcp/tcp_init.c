@@ -242,6 +242,7 @@ static void tcp_free(struct zc_prov *p)
 	pthread_mutex_destroy(&p->conns_lock);
 	free(p->out);
 	free(p->in);
+	free((void *)p->dead);
 	free(p);
 }
 
@@ -296,8 +297,9 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 	p->boot = env->boot;
 	p->out = calloc((size_t)env->size, sizeof(*p->out));
 	p->in = calloc((size_t)env->size, sizeof(*p->in));
+	p->dead = calloc((size_t)env->size, sizeof(*p->dead));
 	*prov_p = p;
-	if (!p->out || !p->in)
+	if (!p->out || !p->in || !p->dead)
 		return -ENOMEM;
 	for (int r = 0; r < env->size; r++)
 		any |= peers[r] && r != env->rank;

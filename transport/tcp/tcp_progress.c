@@ -49,6 +49,14 @@ void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
 			continue;
 		switch (c->state) {
 		case ZC_TCP_UP:
+			/* The other direction of a rank declared dead goes
+			 * too, closed by the thread that owns it. */
+			if (zc_tcp_rank_dead(c)) {
+				zc_tcp_conn_fail(c, ZC_LOG_WARN, "the rank was "
+						 "declared dead: closing this "
+						 "direction too");
+				break;
+			}
 			/* Out connections only: the requester watches. */
 			if (out)
 				conn_up_timers(c, now, to);
