@@ -12,7 +12,7 @@ static int amo(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 	uint64_t off;
 	int rc;
 
-	ZC_CHECK_INIT();
+	ZC_CHECK_INIT_FN(nbi ? "zc_atomic_nbi" : "zc_atomic");
 	if ((width != 4 && width != 8) || (unsigned)op >= ZC_AMO_LAST) {
 		zc_err("atomic: bad width %zu or op %d", width, (int)op);
 		return -EINVAL;

@@ -369,12 +369,15 @@ int zc_init(void)
 	return 0;
 }
 
+bool zc_finalized;
+
 int zc_finalize(void)
 {
 	int rc;
 
 	if (!zc_ctx)
 		return 0;
+	zc_finalized = true;
 	/* No peer may still be using my heap when it goes away. */
 	rc = zc_core_barrier();
 	zc_coll_fini();

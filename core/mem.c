@@ -5,12 +5,13 @@
 
 #include "zc_core.h"
 
-static int sym_alloc(size_t alignment, size_t size, bool zero, void **ptr_p)
+static int sym_alloc(const char *fn, size_t alignment, size_t size, bool zero,
+		     void **ptr_p)
 {
 	uint64_t off;
 	int rc;
 
-	ZC_CHECK_INIT();
+	ZC_CHECK_INIT_FN(fn);
 	rc = zc_heap_alloc(&zc_ctx->alloc, size, alignment, &off);
 	if (rc) {
 		*ptr_p = NULL;
@@ -55,7 +56,7 @@ int zc_malloc(size_t size, void **ptr_p)
 {
 	int rc = out_check(ptr_p, __func__, "ptr_p");
 
-	return rc ? rc : sym_alloc(default_align(size), size, false, ptr_p);
+	return rc ? rc : sym_alloc(__func__, default_align(size), size, false, ptr_p);
 }
 
 int zc_calloc(size_t count, size_t size, void **ptr_p)
@@ -69,7 +70,7 @@ int zc_calloc(size_t count, size_t size, void **ptr_p)
 		*ptr_p = NULL;
 		return -EINVAL;
 	}
-	return sym_alloc(default_align(count * size), count * size, true,
+	return sym_alloc(__func__, default_align(count * size), count * size, true,
 			 ptr_p);
 }
 
@@ -85,7 +86,7 @@ int zc_align(size_t alignment, size_t size, void **ptr_p)
 		*ptr_p = NULL;
 		return -EINVAL;
 	}
-	return sym_alloc(alignment, size, false, ptr_p);
+	return sym_alloc(__func__, alignment, size, false, ptr_p);
 }
 
 int zc_free(void *ptr)

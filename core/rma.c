@@ -52,10 +52,12 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 		      int rank, struct zc_comp *comp, bool lib)
 {
 	struct zc_provider_slot *s;
+	const char *fn = kind == RMA_PUT ? (comp ? "zc_put" : "zc_put_nbi")
+					 : (comp ? "zc_get" : "zc_get_nbi");
 	uint64_t off;
 	int rc;
 
-	ZC_CHECK_INIT();
+	ZC_CHECK_INIT_FN(fn);
 	/* Zero bytes touch no memory: any pointers will do (the specification
 	 * says so for shmem), but the rank must still be one. */
 	if (!len)
@@ -64,9 +66,8 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	 * the kernel would fail the send and the connection with it). */
 	if (__builtin_expect(!local, 0)) {
 		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
-		       kind == RMA_PUT ? (comp ? "zc_put" : "zc_put_nbi")
-				       : (comp ? "zc_get" : "zc_get_nbi"),
-		       kind == RMA_PUT ? "source" : "destination", len, rank);
+		       fn, kind == RMA_PUT ? "source" : "destination", len,
+		       rank);
 		return -EINVAL;
 	}
 	rc = zc_rma_check(sym, len, rank, lib, &off);
@@ -211,7 +212,7 @@ static int strided(enum rma_kind kind, char *sym, char *local,
 
 	uint64_t off;
 
-	ZC_CHECK_INIT();
+	ZC_CHECK_INIT_FN(kind == RMA_PUT ? "zc_iput" : "zc_iget");
 	if (!nelems || !elem_size)	/* moves nothing: any pointers */
 		return zc_rma_check(zc_ctx->heap, 0, rank, false, &off);
 	rc = strided_check(kind, sym, local, sym_stride, local_stride,

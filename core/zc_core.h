@@ -146,12 +146,18 @@ int zc_coll_init(void);
 void zc_coll_fini(void);
 extern const struct zc_param zc_coll_param_table[];
 
-#define ZC_CHECK_INIT()                                                     \
+/* Set by zc_finalize: the log then says "after zc_finalize". */
+extern bool zc_finalized;
+
+/* fn: the public call's name, as the user wrote it. */
+#define ZC_CHECK_INIT_FN(fn)                                                \
 	do {                                                                \
 		if (__builtin_expect(zc_ctx == NULL, 0)) {                  \
-			zc_err("%s called before zc_init", __func__);       \
+			zc_err("%s called %s", (fn), zc_finalized ?         \
+			       "after zc_finalize" : "before zc_init");     \
 			return -ZC_ENOTINIT;                                \
 		}                                                           \
 	} while (0)
+#define ZC_CHECK_INIT() ZC_CHECK_INIT_FN(__func__)
 
 #endif /* ZC_CORE_H */

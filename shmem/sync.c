@@ -41,7 +41,8 @@ static int holds(const struct waitset *w, size_t i)
 	int rc;
 
 	sh_lock();
-	rc = zc_test(w->ivars + i * w->es, w->dt, (enum zc_cmp)w->cmp, v);
+	rc = zc_test(sh_sym(w->ivars + i * w->es), w->dt, (enum zc_cmp)w->cmp,
+		     v);
 	sh_unlock();
 	if (rc < 0) {
 		sh_report(w->fn, rc);
@@ -161,6 +162,7 @@ int sh_wait_until(void *ivar, enum zc_dtype dt, enum zc_cmp cmp,
 	unsigned spins = 0;
 	int rc;
 
+	ivar = sh_sym(ivar);	/* a global's heap twin */
 	if (!sh_mt)
 		return zc_wait_until(ivar, dt, cmp, value);
 	for (;;) {
