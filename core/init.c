@@ -128,6 +128,16 @@ static int heap_create(struct zc_ctx *c)
 	rc = zc_coll_scratch_size(c->size, &scratch);
 	if (rc)
 		return rc;
+	{
+		long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+		if (pages > 0 && psz > 0 &&
+		    c->heap_size / (size_t)psz > (size_t)pages)
+			zc_warn("ZC_HEAP_SIZE=%zu is more than this machine's "
+				"memory (%zu bytes): the heap is only used as "
+				"it is touched, but filling it will fail",
+				c->heap_size, (size_t)pages * (size_t)psz);
+	}
 	c->lib_off = ZC_PAGE_ROUND(c->heap_size);
 	c->map_size = c->lib_off + ZC_PAGE_ROUND(sizeof(struct zc_sync_area)) +
 		      ZC_PAGE_ROUND(scratch);
