@@ -27,3 +27,17 @@ endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/zcomm.pc.in
                ${PROJECT_BINARY_DIR}/zcomm.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/zcomm.pc DESTINATION lib/pkgconfig)
+# The build tree's own (PKG_CONFIG_PATH=<build>/pkgconfig): headers from
+# the sources, the library from the build, found at run time by rpath.
+file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/pkgconfig/zcomm.pc CONTENT
+"includedir=${PROJECT_SOURCE_DIR}/include
+libdir=${PROJECT_BINARY_DIR}
+
+Name: zcomm
+Description: one-sided and collective communication runtime (build tree)
+Version: ${PROJECT_VERSION}
+Requires.private: ${ZC_PC_REQUIRES_PRIVATE}
+Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lzcomm
+Libs.private: -lpthread
+Cflags: -I\${includedir}
+" @ONLY)
