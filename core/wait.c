@@ -103,6 +103,18 @@ int zc_wait_until(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
 	if (rc)
 		return rc;
 	while (!cond_holds(ivar, type, cmp, value, &seen)) {
+		/* The rule: a wait on my own memory may be waiting for any
+		 * rank, so once any rank of the job is known dead (its
+		 * provider says so: tcp, within ZC_PEER_TIMEOUT) it ends with
+		 * -ZC_EPEERDEAD instead of for ever. Checked every 64th spin. */
+		rc = zc_core_members_status(NULL, zc_ctx->size, spins);
+		if (rc && !cond_holds(ivar, type, cmp, value, &seen)) {
+			zc_err("zc_wait_until: a rank of the job is dead (%s); "
+			       "the wait ends", zc_strerror(rc));
+			return rc;
+		}
+		if (rc)
+			break;
 		zc_progress_all();
 		zc_backoff(&spins);
 	}
