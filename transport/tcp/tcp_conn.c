@@ -28,7 +28,11 @@ static void conn_name(struct zc_tcp_conn *c)
 	char ip[INET_ADDRSTRLEN] = "?";
 
 	inet_ntop(AF_INET, &c->sa.sin_addr, ip, sizeof(ip));
-	if (c->rank >= 0)
+	/* An in connection is only a rank once it proved it. */
+	if (c->rank >= 0 && !c->initiator && c->state != ZC_TCP_UP)
+		snprintf(c->name, sizeof(c->name), "unauthenticated peer %s:%u "
+			 "(claims rank %d)", ip, ntohs(c->sa.sin_port), c->rank);
+	else if (c->rank >= 0)
 		snprintf(c->name, sizeof(c->name), "rank %d (%s:%u)", c->rank,
 			 ip, ntohs(c->sa.sin_port));
 	else
@@ -365,6 +369,7 @@ int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_tcp_ophdr *h,
 	if (p->in[c->rank])
 		DROP(c, "rank %d is already connected", c->name, c->rank);
 	c->state = ZC_TCP_UP;
+	conn_name(c);		/* now it is that rank */
 	__atomic_store_n(&p->in[c->rank], c, __ATOMIC_RELEASE);
 	atomic_fetch_add(&p->nup_in, 1);
 	zc_dbg("tcp: accepted %s", c->name);
