@@ -210,6 +210,7 @@ static int providers_open(struct zc_ctx *c)
 		.heap_fd = c->heap_fd, .oversub = c->oversub,
 		.peer_timeout_ms = zc_core_params.peer_timeout_ms,
 		.boot = &boot_services,
+		.left_off = c->lib_off + offsetof(struct zc_sync_area, left),
 	};
 	int order[ZC_MAX_PROVIDERS], n, rc, self = self_provider();
 	const char *list = zc_core_params.transports;
@@ -390,6 +391,9 @@ int zc_finalize(void)
 	zc_finalized = true;
 	/* No peer may still be using my heap when it goes away. */
 	rc = zc_core_barrier();
+	/* Before my process ends: local peers that see it end read this
+	 * and know I left rather than died. */
+	__atomic_store_n(&zc_ctx->sync->left, 1, __ATOMIC_RELEASE);
 	zc_coll_fini();
 	ctx_destroy(zc_ctx);
 	zc_ctx = NULL;

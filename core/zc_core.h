@@ -36,6 +36,9 @@ struct zc_peer {
 #define ZC_SYNC_ROUNDS 32
 struct zc_sync_area {
 	_Alignas(ZC_CACHELINE) uint64_t diss[ZC_SYNC_ROUNDS][ZC_CACHELINE / 8];
+	/* 1 once this rank has left through zc_finalize (read by local
+	 * peers through their mapping; see zc_prov_env.left_off). */
+	_Alignas(ZC_CACHELINE) uint64_t left;
 };
 
 struct zc_ctx {

@@ -2,8 +2,10 @@
 /* zc_wait_until on a flag that a rank killed with -9 should have set
  * ends with -ZC_EPEERDEAD within the peer timeout (2 s here, plus slack)
  * on every survivor, instead of hanging: the documented rule is that a
- * wait on one's own memory ends once any rank of the job is dead. Run
- * under mpirun --enable-recovery, ZC_TRANSPORTS=tcp. */
+ * wait on one's own memory ends once any rank of the job is dead; and a
+ * barrier with it fails too. Run under mpirun --enable-recovery, over
+ * tcp (keepalives, resets) and over shm (the pidfd of each local peer,
+ * and its "left" word to tell a zc_finalize from a death). */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <time.h>
@@ -40,6 +42,10 @@ int main(void)
 	rc = zc_wait_until(flag, ZC_UINT64, ZC_CMP_EQ, 1);
 	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL wait_until gave %d (%s)", rc,
 		 zc_strerror(rc));
+	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
+	rc = zc_barrier_all();
+	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL barrier with a dead rank gave %d",
+		 rc);
 	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
 	printf("survivor %d ok: wait_until ended with peer dead after %.1f s\n",
 	       me, now() - t0);
