@@ -345,6 +345,7 @@ int zc_init(void)
 		return -ENOMEM;
 	}
 	c->heap_fd = -1;
+	c->launcher = strcmp(info.backend, "pmix") ? 0 : getppid();
 	c->rank = info.rank;
 	c->size = info.size;
 	rc = node_map(c);

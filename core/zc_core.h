@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <zcomm.h>
 
@@ -64,6 +65,10 @@ struct zc_ctx {
 	struct zc_sync_area *sync;	/* at lib_off */
 	char *coll_pool;	/* the collectives' scratch, after it */
 	uint64_t sync_epoch;
+
+	/* The process that launched me (mpirun, slurmstepd), 0 when alone:
+	 * once my parent is someone else, the launcher is gone. */
+	pid_t launcher;
 
 	struct zc_peer *peers;
 	struct zc_provider_slot slots[ZC_MAX_PROVIDERS];
@@ -129,6 +134,9 @@ void zc_progress_all(void);
  * world is NULL) is dead as far as its provider knows. Waits that
  * depend on a group call it so that a dead peer never hangs them. */
 int zc_core_members_status(const int *world, int n, unsigned spins);
+/* Ends this process (logged, exit 1) when its launcher is gone; also run
+ * by zc_core_members_status and every 64th zc_test. */
+void zc_core_launcher_check(void);
 
 /* World barrier for core's own collective calls (malloc/free, finalize):
  * quiet, then dissemination over the sync area. */
