@@ -167,6 +167,12 @@ int zc_allgather(struct zc_team *team, void *dest, const void *src,
 			       "dest");
 	if (!rc)
 		rc = zc_coll_check_buf(src, nbytes, __func__, "source");
+	if (!rc) {
+		static const char *const names[] = { "nbytes" };
+		uint64_t v[] = { nbytes };
+
+		rc = zc_coll_agree(team, __func__, 1, names, v);
+	}
 	if (rc)
 		return rc;
 	for (int i = 0; i < team->size; i++) {

@@ -239,6 +239,12 @@ int zc_broadcast(struct zc_team *team, void *dest, const void *src,
 		rc = zc_coll_check_buf(src, nbytes, __func__, "source");
 	if (!rc)
 		rc = zc_coll_check_root(team, root, __func__);
+	if (!rc) {
+		static const char *const names[] = { "nbytes", "root" };
+		uint64_t v[] = { nbytes, (uint64_t)root };
+
+		rc = zc_coll_agree(team, __func__, 2, names, v);
+	}
 	if (rc)
 		return rc;
 	if (!nbytes)

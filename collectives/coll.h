@@ -107,6 +107,7 @@ struct zc_team {
 struct zc_coll_params {
 	size_t small;		/* cell payload, recursive-doubling limit */
 	long teams;		/* scratch slots */
+	int check;		/* ZC_CHECK: members compare their arguments */
 	const char *alg[ZC_COLL_KIND_LAST];
 };
 extern struct zc_coll_params zc_coll_params;
@@ -171,6 +172,12 @@ static inline const char *zc_coll_peer(const struct zc_team *t,
 }
 /* Every member gives one u64; out[i] is member i's. */
 int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out);
+/* ZC_CHECK=1 only (else 0 at once): the members compare n arguments
+ * (one allgather each, the same number on every member); the first that
+ * differs is logged with its name, the member that differs and both
+ * values, and the call fails with -EINVAL on every member. */
+int zc_coll_agree(struct zc_team *t, const char *fn, int n,
+		  const char *const names[], const uint64_t vals[]);
 /* Gather to member 0, combine there in member order, release everyone
  * with the result (len <= ZC_INLINE_MAX; 0 for a plain barrier). Two
  * passes through the scheduler where recursive doubling and

@@ -427,3 +427,35 @@ char *zc_coll_scratch(struct zc_team *t, size_t len)
 	}
 	return t->big;
 }
+
+int zc_coll_agree(struct zc_team *t, const char *fn, int n,
+		  const char *const names[], const uint64_t vals[])
+{
+	uint64_t *all;
+	int rc = 0;
+
+	if (!zc_coll_params.check || t->size < 2)
+		return 0;
+	all = malloc((size_t)t->size * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (int k = 0; k < n; k++) {
+		int r2 = zc_coll_ag64(t, vals[k], all);
+
+		if (r2) {
+			rc = rc ? rc : r2;
+			break;
+		}
+		for (int i = 0; i < t->size && !rc; i++) {
+			if (all[i] == vals[k])
+				continue;
+			zc_err("ZC_CHECK: %s: arguments differ between members: "
+			       "member %d gave %s %llu, I (member %d) gave %llu",
+			       fn, i, names[k], (unsigned long long)all[i],
+			       t->me, (unsigned long long)vals[k]);
+			rc = -EINVAL;
+		}
+	}
+	free(all);
+	return rc;
+}
