@@ -5,8 +5,8 @@
 include(CMakePackageConfigHelpers)
 
 set(ZC_CMAKE_DIR lib/cmake/zcomm)
-if(TARGET PkgConfig::URING)
-  set(ZC_CFG_URING TRUE)	# the tcp provider links liburing
+if(TARGET PkgConfig::URING AND TARGET PkgConfig::SODIUM)
+  set(ZC_CFG_URING TRUE)	# the tcp provider links liburing and libsodium
 else()
   set(ZC_CFG_URING FALSE)
 endif()
@@ -21,9 +21,23 @@ install(FILES ${PROJECT_BINARY_DIR}/zcommConfig.cmake
 
 # Private dependencies, for static linking (pkg-config --static).
 set(ZC_PC_REQUIRES_PRIVATE "pmix hwloc")
-if(TARGET PkgConfig::URING)
-  string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing")
+if(TARGET PkgConfig::URING AND TARGET PkgConfig::SODIUM)
+  string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing libsodium")
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/zcomm.pc.in
                ${PROJECT_BINARY_DIR}/zcomm.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/zcomm.pc DESTINATION lib/pkgconfig)
+# The build tree's own (PKG_CONFIG_PATH=<build>/pkgconfig): headers from
+# the sources, the library from the build, found at run time by rpath.
+file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/pkgconfig/zcomm.pc CONTENT
+"includedir=${PROJECT_SOURCE_DIR}/include
+libdir=${PROJECT_BINARY_DIR}
+
+Name: zcomm
+Description: one-sided and collective communication runtime (build tree)
+Version: ${PROJECT_VERSION}
+Requires.private: ${ZC_PC_REQUIRES_PRIVATE}
+Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lzcomm
+Libs.private: -lpthread
+Cflags: -I\${includedir}
+" @ONLY)

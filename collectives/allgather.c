@@ -167,6 +167,12 @@ int zc_allgather(struct zc_team *team, void *dest, const void *src,
 			       "dest");
 	if (!rc)
 		rc = zc_coll_check_buf(src, nbytes, __func__, "source");
+	if (!rc) {
+		static const char *const names[] = { "nbytes" };
+		uint64_t v[] = { nbytes };
+
+		rc = zc_coll_agree(team, __func__, 1, names, v);
+	}
 	if (rc)
 		return rc;
 	for (int i = 0; i < team->size; i++) {
@@ -185,10 +191,6 @@ int zc_allgatherv(struct zc_team *team, void *dest, const void *src,
 
 	if (!rc)
 		rc = zc_coll_check_buf(src, nbytes, __func__, "source");
-	if (!rc && !zc_addr_symmetric(dest)) {
-		zc_err("%s: dest %p is not symmetric memory", __func__, dest);
-		rc = -ZC_ENOTSYM;
-	}
 	if (rc)
 		return rc;
 	sizes = malloc((size_t)team->size * sizeof(*sizes));
@@ -207,6 +209,10 @@ int zc_allgatherv(struct zc_team *team, void *dest, const void *src,
 		total += sizes[i];
 	}
 	free(sizes);
+	/* Nothing to gather anywhere: any dest will do (every member knows
+	 * the same total). */
+	if (!rc && !total)
+		return 0;
 	if (!rc)
 		rc = zc_coll_check_buf(dest, total, __func__, "dest");
 	return rc ? rc : ag_run(team, dest, src, total);

@@ -246,6 +246,12 @@ int zc_allreduce(struct zc_team *team, void *dest, const void *src,
 {
 	int rc = red_args(team, dest, src, count, 1, type, op, __func__);
 
+	if (!rc) {
+		static const char *const names[] = { "count", "type", "op" };
+		uint64_t v[] = { count, (uint64_t)type, (uint64_t)op };
+
+		rc = zc_coll_agree(team, __func__, 3, names, v);
+	}
 	if (rc || !count)
 		return rc;
 	switch (zc_coll_select(team, ZC_COLL_ALLREDUCE,
@@ -269,6 +275,14 @@ int zc_reduce(struct zc_team *team, void *dest, const void *src,
 
 	if (!rc)
 		rc = zc_coll_check_root(team, root, __func__);
+	if (!rc) {
+		static const char *const names[] = { "count", "type", "op",
+						     "root" };
+		uint64_t v[] = { count, (uint64_t)type, (uint64_t)op,
+				 (uint64_t)root };
+
+		rc = zc_coll_agree(team, __func__, 4, names, v);
+	}
 	if (rc)
 		return rc;
 	if (!count)

@@ -97,6 +97,14 @@ int zc_alltoall(struct zc_team *team, void *dest, const void *src,
 		return -EINVAL;
 	}
 	all = nbytes * (size_t)n;
+	{
+		static const char *const names[] = { "nbytes" };
+		uint64_t v[] = { nbytes };
+
+		rc = zc_coll_agree(team, __func__, 1, names, v);
+		if (rc)
+			return rc;
+	}
 	rc = zc_coll_check_buf(dest, all, __func__, "dest");
 	if (!rc)
 		rc = zc_coll_check_buf(src, all, __func__, "source");

@@ -23,7 +23,7 @@ static int bc_credit(struct zc_team *t, int m, uint64_t need)
 			v = __atomic_load_n((uint64_t *)(t->pbase[m] +
 				zc_coll_layout.cons), __ATOMIC_ACQUIRE);
 		} else {
-			int rc = zc_atomic(ZC_AMO_FETCH, cons, 8, 0, 0,
+			int rc = zc_core_atomic(ZC_AMO_FETCH, cons, 8, 0, 0,
 					   t->world[m], &v);
 			if (rc)
 				return rc;
@@ -239,6 +239,12 @@ int zc_broadcast(struct zc_team *team, void *dest, const void *src,
 		rc = zc_coll_check_buf(src, nbytes, __func__, "source");
 	if (!rc)
 		rc = zc_coll_check_root(team, root, __func__);
+	if (!rc) {
+		static const char *const names[] = { "nbytes", "root" };
+		uint64_t v[] = { nbytes, (uint64_t)root };
+
+		rc = zc_coll_agree(team, __func__, 2, names, v);
+	}
 	if (rc)
 		return rc;
 	if (!nbytes)

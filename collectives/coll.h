@@ -21,7 +21,7 @@
 #include "zc_core.h"
 
 #define ZC_LINE 64		/* one flag per cache line */
-#define ZC_COLL_MAX_TEAMS 64	/* slots are agreed on through a u64 mask */
+#define ZC_COLL_MAX_TEAMS 4096	/* slots: a bitmap of 64-slot words */
 #define ZC_BC_DEPTH 16		/* broadcast cells per member (pipelining) */
 /* Payload that rides in its flag's line, from byte 16 (aligned for every
  * type, long double included). */
@@ -107,6 +107,7 @@ struct zc_team {
 struct zc_coll_params {
 	size_t small;		/* cell payload, recursive-doubling limit */
 	long teams;		/* scratch slots */
+	int check;		/* ZC_CHECK: members compare their arguments */
 	const char *alg[ZC_COLL_KIND_LAST];
 };
 extern struct zc_coll_params zc_coll_params;
@@ -171,6 +172,12 @@ static inline const char *zc_coll_peer(const struct zc_team *t,
 }
 /* Every member gives one u64; out[i] is member i's. */
 int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out);
+/* ZC_CHECK=1 only (else 0 at once): the members compare n arguments
+ * (one allgather each, the same number on every member); the first that
+ * differs is logged with its name, the member that differs and both
+ * values, and the call fails with -EINVAL on every member. */
+int zc_coll_agree(struct zc_team *t, const char *fn, int n,
+		  const char *const names[], const uint64_t vals[]);
 /* Gather to member 0, combine there in member order, release everyone
  * with the result (len <= ZC_INLINE_MAX; 0 for a plain barrier). Two
  * passes through the scheduler where recursive doubling and

@@ -12,9 +12,14 @@ const struct zc_param zc_coll_param_table[] = {
 	{ "ZC_COLL_SMALL", ZC_PARAM_SIZE, "4K",
 	  "largest message of the scratch-cell algorithms (recursive "
 	  "doubling, binomial broadcast unit)", &zc_coll_params.small },
-	{ "ZC_COLL_TEAMS", ZC_PARAM_INT, "16",
-	  "teams that may exist at once (scratch slots, 2..64)",
+	{ "ZC_COLL_TEAMS", ZC_PARAM_INT, "256",
+	  "teams that may exist at once (scratch slots, 2..4096; memory is "
+	  "taken only by the slots of teams in use)",
 	  &zc_coll_params.teams },
+	{ "ZC_CHECK", ZC_PARAM_BOOL, "0",
+	  "debug: collectives compare their arguments (count, root, type, "
+	  "op, size) between members and fail naming the one that differs "
+	  "(one allgather per argument per call)", &zc_coll_params.check },
 	{ "ZC_COLL_BARRIER", ZC_PARAM_STRING, "auto",
 	  "barrier (also inside every collective): auto|dissem|flat|counter "
 	  "(counter: load/store teams; flat on others)",

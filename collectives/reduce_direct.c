@@ -12,7 +12,7 @@ static const char *source(struct zc_team *t, int j, const char *src,
 {
 	if (t->ptrs[j])
 		return t->ptrs[j] + off;
-	*rc_p = zc_get(buf, src + off, len, t->world[j]);
+	*rc_p = zc_core_get(buf, src + off, len, t->world[j]);
 	return buf;
 }
 

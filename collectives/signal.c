@@ -21,7 +21,7 @@ int zc_coll_signal(struct zc_team *t, int m, uint64_t *flag, uint64_t v)
 	}
 	rc = zc_fence();
 	if (!rc)
-		rc = zc_atomic(ZC_AMO_SET, flag, 8, v, 0, t->world[m], NULL);
+		rc = zc_core_atomic(ZC_AMO_SET, flag, 8, v, 0, t->world[m], NULL);
 	return rc;
 }
 
@@ -111,7 +111,7 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 
 		rc = stage(t, data, len, &copy);
 		if (!rc)
-			rc = zc_put_nbi(cell + off, copy, len, t->world[m]);
+			rc = zc_core_put_nbi(cell + off, copy, len, t->world[m]);
 	}
 	if (!rc)
 		rc = zc_coll_signal(t, m, (uint64_t *)cell, epoch);
@@ -133,7 +133,7 @@ static bool put_local(struct zc_team *t, void *dest, const void *src,
 
 	if (!len)
 		return true;
-	p = zc_ptr(dest, t->world[m]);
+	p = zc_core_ptr(dest, t->world[m]);
 	if (p && p != src)
 		memcpy(p, src, len);
 	return p != NULL;
@@ -144,8 +144,8 @@ int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
 {
 	if (put_local(t, dest, src, len, m))
 		return 0;
-	return nbi ? zc_put_nbi(dest, src, len, t->world[m])
-		   : zc_put(dest, src, len, t->world[m]);
+	return nbi ? zc_core_put_nbi(dest, src, len, t->world[m])
+		   : zc_core_put(dest, src, len, t->world[m]);
 }
 
 int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
@@ -158,10 +158,10 @@ int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 	/* A copy is cheaper than the round trip of a quiet. */
 	if (len <= stage_cap() / 4) {
 		rc = stage(t, src, len, &src);
-		return rc ? rc : zc_put_nbi(dest, src, len, t->world[m]);
+		return rc ? rc : zc_core_put_nbi(dest, src, len, t->world[m]);
 	}
 	t->unquiet = true;
-	return zc_put_nbi(dest, src, len, t->world[m]);
+	return zc_core_put_nbi(dest, src, len, t->world[m]);
 }
 
 int zc_coll_finish(struct zc_team *t)
@@ -179,13 +179,13 @@ int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
 
 	if (!len)
 		return 0;
-	p = zc_ptr(src, t->world[m]);
+	p = zc_core_ptr(src, t->world[m]);
 	if (p) {
 		if (p != dest)
 			memcpy(dest, p, len);
 		return 0;
 	}
-	return zc_get(dest, src, len, t->world[m]);
+	return zc_core_get(dest, src, len, t->world[m]);
 }
 
 int zc_coll_ag64(struct zc_team *t, uint64_t mine, uint64_t *out)
@@ -426,4 +426,36 @@ char *zc_coll_scratch(struct zc_team *t, size_t len)
 		t->big_len = len;
 	}
 	return t->big;
+}
+
+int zc_coll_agree(struct zc_team *t, const char *fn, int n,
+		  const char *const names[], const uint64_t vals[])
+{
+	uint64_t *all;
+	int rc = 0;
+
+	if (!zc_coll_params.check || t->size < 2)
+		return 0;
+	all = malloc((size_t)t->size * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (int k = 0; k < n; k++) {
+		int r2 = zc_coll_ag64(t, vals[k], all);
+
+		if (r2) {
+			rc = rc ? rc : r2;
+			break;
+		}
+		for (int i = 0; i < t->size && !rc; i++) {
+			if (all[i] == vals[k])
+				continue;
+			zc_err("ZC_CHECK: %s: arguments differ between members: "
+			       "member %d gave %s %llu, I (member %d) gave %llu",
+			       fn, i, names[k], (unsigned long long)all[i],
+			       t->me, (unsigned long long)vals[k]);
+			rc = -EINVAL;
+		}
+	}
+	free(all);
+	return rc;
 }

@@ -1,16 +1,34 @@
 /* SPDX-License-Identifier: MIT */
-/* Teams: the scratch pool (allocated collectively at init), the world and
+/* Teams: the scratch pool (in the library's part of the heap), the world and
  * node teams, strided and 2D splits, translation and destruction. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "coll.h"
 
 struct zc_coll_layout zc_coll_layout;
 
-static char *pool;		/* ZC_COLL_TEAMS slots, symmetric */
-static uint64_t free_mask;	/* slots free on this rank */
+static char *pool;		/* ZC_COLL_TEAMS slots, symmetric (core's) */
+static uint64_t free_map[ZC_COLL_MAX_TEAMS / 64];	/* free slots here */
 static struct zc_team *slot_team[ZC_COLL_MAX_TEAMS];
+
+static int map_words(void)
+{
+	return (int)((zc_coll_params.teams + 63) / 64);
+}
+
+static void slot_take(int slot)
+{
+	free_map[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+static void slot_give(int slot)
+{
+	free_map[slot / 64] |= 1ull << (slot % 64);
+	slot_team[slot] = NULL;
+}
 static struct zc_team *world_team, *node_team;
 
 static void layout_compute(int maxn)
@@ -101,11 +119,11 @@ static int team_new(const int *world, int n, int me, int slot,
 	memcpy(t->world, world, (size_t)n * sizeof(int));
 	t->mapped = true;
 	for (int i = 0; i < n; i++) {
-		t->pbase[i] = zc_ptr(t->base, world[i]);
+		t->pbase[i] = zc_core_ptr(t->base, world[i]);
 		t->mapped &= t->pbase[i] != NULL;
 	}
 	slot_team[slot] = t;
-	free_mask &= ~(1ull << slot);
+	slot_take(slot);
 	*team_p = t;
 	return 0;
 }
@@ -129,6 +147,83 @@ static int team_agree(struct zc_team *t)
 	return rc;
 }
 
+/* The arguments of a split, unpacked from its key, for the log. */
+typedef void key_describe_fn(uint64_t key, char *buf, size_t len);
+
+static void strided_describe(uint64_t key, char *buf, size_t len)
+{
+	if (key == UINT64_MAX)
+		snprintf(buf, len, "invalid arguments");
+	else
+		snprintf(buf, len, "start %d, stride %ld, size %d",
+			 (int)(key >> 42),
+			 (long)((key >> 21) & 0x1fffff) - (1L << 20),
+			 (int)(key & 0x1fffff));
+}
+
+static void twod_describe(uint64_t key, char *buf, size_t len)
+{
+	if (key == UINT64_MAX)
+		snprintf(buf, len, "invalid arguments");
+	else
+		snprintf(buf, len, "xrange %llu", (unsigned long long)key);
+}
+
+/* Every member learns the keys of all: the first that differs from mine
+ * (or my own invalid one, logged by the caller) fails the split on every
+ * member alike. One line, naming the two values that differ. */
+static int keys_agree(struct zc_team *parent, uint64_t key, uint64_t *all,
+		      key_describe_fn *describe)
+{
+	char theirs[96], mine[96];
+	int rc = zc_coll_ag64(parent, key, all);
+
+	if (rc)
+		return rc;
+	if (key == UINT64_MAX)
+		return -ZC_ETEAM;
+	for (int i = 0; i < parent->size; i++) {
+		if (all[i] == key)
+			continue;
+		describe(all[i], theirs, sizeof(theirs));
+		describe(key, mine, sizeof(mine));
+		zc_err("team split: arguments differ between members: member "
+		       "%d of the parent gave (%s), I (member %d) gave (%s)",
+		       i, theirs, parent->me, mine);
+		return -ZC_ETEAM;
+	}
+	return 0;
+}
+
+/* nt slots free on every parent member, lowest first, the same on all:
+ * the members AND their free maps, a word at a time, until enough are
+ * found (usually in the first word: one allgather, as before). */
+static int slots_agree(struct zc_team *parent, uint64_t *all, int nt,
+		       int slots[])
+{
+	int found = 0, rc = 0;
+
+	for (int w = 0; w < map_words() && found < nt && !rc; w++) {
+		uint64_t mask = ~0ull;
+
+		rc = zc_coll_ag64(parent, free_map[w], all);
+		for (int i = 0; i < parent->size && !rc; i++)
+			mask &= all[i];
+		while (!rc && mask && found < nt) {
+			slots[found++] = w * 64 + __builtin_ctzll(mask);
+			mask &= mask - 1;
+		}
+	}
+	if (!rc && found < nt) {
+		zc_err("team split: all %ld team scratch slots are in use on "
+		       "some member of the parent; destroy teams or raise "
+		       "ZC_COLL_TEAMS (at most %d)", zc_coll_params.teams,
+		       ZC_COLL_MAX_TEAMS);
+		rc = -ZC_ETEAM;
+	}
+	return rc;
+}
+
 /*
  * Split parent into nt families of teams at once (1 for strided, 2 for
  * 2D). key must be equal on every parent member (the arguments, packed;
@@ -137,42 +232,19 @@ static int team_agree(struct zc_team *t)
  * ranks in split s (NULL when I am in none), n[s] its size, me[s] my index.
  * Teams of one split are disjoint, so they share one slot number.
  */
-static int team_split(struct zc_team *parent, uint64_t key, int nt,
+static int team_split(struct zc_team *parent, uint64_t key,
+		      key_describe_fn *describe, int nt,
 		      int *const members[], const int n[], const int me[],
 		      struct zc_team **out[])
 {
 	uint64_t *all = malloc((size_t)parent->size * sizeof(uint64_t));
-	uint64_t mask = ~0ull;
 	int slots[2], rc;
 
 	if (!all)
 		return -ENOMEM;
-	rc = zc_coll_ag64(parent, key, all);
-	for (int i = 0; i < parent->size && !rc; i++) {
-		if (all[i] != key || key == UINT64_MAX) {
-			zc_err("team split: arguments are invalid or differ "
-			       "between members (member %d of the parent gave "
-			       "%#llx, I gave %#llx)", i,
-			       (unsigned long long)all[i],
-			       (unsigned long long)key);
-			rc = -ZC_ETEAM;
-		}
-	}
+	rc = keys_agree(parent, key, all, describe);
 	if (!rc)
-		rc = zc_coll_ag64(parent, free_mask, all);
-	for (int i = 0; i < parent->size && !rc; i++)
-		mask &= all[i];
-	for (int s = 0; s < nt && !rc; s++) {
-		if (!mask) {
-			zc_err("team split: no scratch slot free on every "
-			       "member; destroy teams or raise ZC_COLL_TEAMS "
-			       "(now %ld)", zc_coll_params.teams);
-			rc = -ZC_ETEAM;
-			break;
-		}
-		slots[s] = __builtin_ctzll(mask);
-		mask &= mask - 1;
-	}
+		rc = slots_agree(parent, all, nt, slots);
 	free(all);
 	for (int s = 0; s < nt && !rc; s++) {
 		if (!members[s])
@@ -211,6 +283,10 @@ int zc_team_split_strided(struct zc_team *parent, int start, int stride,
 	rc = check_parent(parent, __func__);
 	if (rc)
 		return rc;
+	if (!team_p) {
+		zc_err("%s: team_p is NULL", __func__);
+		return -EINVAL;
+	}
 	*team_p = NULL;
 	/* One member: any stride names the same PE. A negative stride
 	 * walks the parent downwards (member i is start + i * stride). */
@@ -243,12 +319,12 @@ int zc_team_split_strided(struct zc_team *parent, int start, int stride,
 	{
 		struct zc_team **outs[1] = { team_p };
 
-		rc = team_split(parent, key, 1, &members, &n, &me, outs);
+		rc = team_split(parent, key, strided_describe, 1, &members,
+				&n, &me, outs);
 	}
 	free(members);
 	if (rc && *team_p) {
-		free_mask |= 1ull << (*team_p)->slot;
-		slot_team[(*team_p)->slot] = NULL;
+		slot_give((*team_p)->slot);
 		team_free(*team_p);
 		*team_p = NULL;
 	}
@@ -264,6 +340,10 @@ int zc_team_split_2d(struct zc_team *parent, int xrange,
 	rc = check_parent(parent, __func__);
 	if (rc)
 		return rc;
+	if (!xteam_p || !yteam_p) {
+		zc_err("%s: xteam_p or yteam_p is NULL", __func__);
+		return -EINVAL;
+	}
 	*xteam_p = *yteam_p = NULL;
 	p = parent->size;
 	if (xrange > p)
@@ -291,7 +371,8 @@ int zc_team_split_2d(struct zc_team *parent, int xrange,
 	{
 		struct zc_team **outs[2] = { xteam_p, yteam_p };
 
-		rc = team_split(parent, key, 2, members, n, me, outs);
+		rc = team_split(parent, key, twod_describe, 2, members, n, me,
+				outs);
 	}
 	free(members[0]);
 	free(members[1]);
@@ -299,8 +380,7 @@ int zc_team_split_2d(struct zc_team *parent, int xrange,
 		struct zc_team **tp = s ? yteam_p : xteam_p;
 
 		if (*tp) {
-			free_mask |= 1ull << (*tp)->slot;
-			slot_team[(*tp)->slot] = NULL;
+			slot_give((*tp)->slot);
 			team_free(*tp);
 			*tp = NULL;
 		}
@@ -322,8 +402,7 @@ int zc_team_destroy(struct zc_team *team)
 	/* Collective: nobody may still be writing into the slot when a
 	 * later split hands it out again. */
 	rc = zc_coll_sync(team, true);
-	free_mask |= 1ull << team->slot;
-	slot_team[team->slot] = NULL;
+	slot_give(team->slot);
 	team_free(team);
 	return rc;
 }
@@ -359,25 +438,31 @@ int zc_team_translate(const struct zc_team *src, int src_rank,
 	return -1;
 }
 
+int zc_coll_scratch_size(int n, size_t *size_p)
+{
+	int rc = zc_coll_params_check();
+
+	if (rc)
+		return rc;
+	layout_compute(n);
+	*size_p = (size_t)zc_coll_params.teams * zc_coll_layout.size;
+	return 0;
+}
+
 int zc_coll_init(void)
 {
 	const int *local;
 	int *all, rc, n = zc_size(), nl;
+	size_t size;
 
-	rc = zc_coll_params_check();
+	rc = zc_coll_scratch_size(n, &size);
 	if (rc)
 		return rc;
-	layout_compute(n);
-	rc = zc_calloc((size_t)zc_coll_params.teams, zc_coll_layout.size,
-		       (void **)&pool);
-	if (rc) {
-		zc_err("collectives: cannot allocate %ld team scratch slots of "
-		       "%zu bytes: %s", zc_coll_params.teams,
-		       zc_coll_layout.size, zc_strerror(rc));
-		return rc;
-	}
-	free_mask = zc_coll_params.teams == 64 ? ~0ull
-		    : (1ull << zc_coll_params.teams) - 1;
+	/* Core made it with the heap (zeros, like a fresh file). */
+	pool = zc_ctx->coll_pool;
+	memset(free_map, 0, sizeof(free_map));
+	for (int s = 0; s < zc_coll_params.teams; s++)
+		slot_give(s);
 	all = malloc((size_t)n * sizeof(int));
 	if (!all)
 		return -ENOMEM;

@@ -5,19 +5,19 @@
 #include "zc_core.h"
 
 static int amo(enum zc_amo_op op, void *target, size_t width, uint64_t value,
-	       uint64_t cmp, int rank, uint64_t *old_p, bool nbi)
+	       uint64_t cmp, int rank, uint64_t *old_p, bool nbi, bool lib)
 {
 	struct zc_provider_slot *s;
 	struct zc_comp c;
 	uint64_t off;
 	int rc;
 
-	ZC_CHECK_INIT();
+	ZC_CHECK_INIT_FN(nbi ? "zc_atomic_nbi" : "zc_atomic");
 	if ((width != 4 && width != 8) || (unsigned)op >= ZC_AMO_LAST) {
 		zc_err("atomic: bad width %zu or op %d", width, (int)op);
 		return -EINVAL;
 	}
-	rc = zc_rma_check(target, width, rank, &off);
+	rc = zc_rma_check(target, width, rank, lib, &off);
 	if (rc)
 		return rc;
 	if (off & (width - 1)) {
@@ -41,11 +41,17 @@ static int amo(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 int zc_atomic(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 	      uint64_t cmp, int rank, uint64_t *old_p)
 {
-	return amo(op, target, width, value, cmp, rank, old_p, false);
+	return amo(op, target, width, value, cmp, rank, old_p, false, false);
+}
+
+int zc_core_atomic(enum zc_amo_op op, void *target, size_t width,
+		   uint64_t value, uint64_t cmp, int rank, uint64_t *old_p)
+{
+	return amo(op, target, width, value, cmp, rank, old_p, false, true);
 }
 
 int zc_atomic_nbi(enum zc_amo_op op, void *target, size_t width,
 		  uint64_t value, uint64_t cmp, int rank, uint64_t *old_p)
 {
-	return amo(op, target, width, value, cmp, rank, old_p, true);
+	return amo(op, target, width, value, cmp, rank, old_p, true, false);
 }

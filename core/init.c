@@ -116,67 +116,88 @@ static int node_map(struct zc_ctx *c)
 }
 
 /* Heap offsets are the same on every rank; aligning the base too makes
- * zc_align's alignment (up to this) hold for addresses, not only offsets. */
+ * zc_align's alignment hold for addresses, not only offsets. The base is
+ * aligned to the largest power of two not above the user's part (at
+ * least 2 MiB), so every alignment a block of that heap can have holds:
+ * only address space is spent on it (PROT_NONE, MAP_NORESERVE). */
 #define ZC_HEAP_BASE_ALIGN ((size_t)2 << 20)
-static char *heap_map_aligned(int fd, size_t size)
+static char *heap_map_aligned(int fd, size_t size, size_t user)
 {
+	size_t align = ZC_HEAP_BASE_ALIGN;
 	char *resv, *base;
 
-	resv = mmap(NULL, size + ZC_HEAP_BASE_ALIGN, PROT_NONE,
+	while (align <= user / 2)
+		align <<= 1;
+	resv = mmap(NULL, size + align, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (resv == MAP_FAILED)
 		return MAP_FAILED;
-	base = (char *)(((uintptr_t)resv + ZC_HEAP_BASE_ALIGN - 1) &
-			~(uintptr_t)(ZC_HEAP_BASE_ALIGN - 1));
+	base = (char *)(((uintptr_t)resv + align - 1) &
+			~(uintptr_t)(align - 1));
 	if (base > resv)
 		munmap(resv, (size_t)(base - resv));
-	munmap(base + size, (size_t)(resv + ZC_HEAP_BASE_ALIGN - base));
+	munmap(base + size, (size_t)(resv + align - base));
 	return mmap(base, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		    fd, 0);
 }
 
+#define ZC_PAGE_ROUND(x) (((x) + 4095) & ~(size_t)4095)
+
 static int heap_create(struct zc_ctx *c)
 {
-	uint64_t off;
+	size_t scratch;
 	int rc;
 
 	c->heap_size = zc_core_params.heap_size;
-	if (c->heap_size < sizeof(struct zc_sync_area) + 4096) {
-		zc_err("ZC_HEAP_SIZE=%zu is too small (minimum %zu)",
-		       c->heap_size, sizeof(struct zc_sync_area) + 4096);
+	if (c->heap_size < 4096) {
+		zc_err("ZC_HEAP_SIZE=%zu is too small (minimum 4096)",
+		       c->heap_size);
 		return -ZC_ECONFIG;
 	}
+	/* The library's part follows the user's, outside every public
+	 * call's reach: core's sync area, then the collectives' scratch. A
+	 * fresh memory file reads as zeros and takes memory only where
+	 * written, so scratch slots of teams never made cost nothing. */
+	rc = zc_coll_scratch_size(c->size, &scratch);
+	if (rc)
+		return rc;
+	{
+		long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+		if (pages > 0 && psz > 0 &&
+		    c->heap_size / (size_t)psz > (size_t)pages)
+			zc_warn("ZC_HEAP_SIZE=%zu is more than this machine's "
+				"memory (%zu bytes): the heap is only used as "
+				"it is touched, but filling it will fail",
+				c->heap_size, (size_t)pages * (size_t)psz);
+	}
+	c->lib_off = ZC_PAGE_ROUND(c->heap_size);
+	c->map_size = c->lib_off + ZC_PAGE_ROUND(sizeof(struct zc_sync_area)) +
+		      ZC_PAGE_ROUND(scratch);
 	/* An anonymous memory file: nothing on any file system to leak. Local
 	 * peers open it through /proc/<pid>/fd while we hold it. */
 	c->heap_fd = memfd_create("zcomm-heap", MFD_CLOEXEC);
 	if (c->heap_fd < 0) {
 		rc = -errno;
-		zc_err("memfd_create for a %zu-byte heap: %m", c->heap_size);
+		zc_err("memfd_create for a %zu-byte heap: %m", c->map_size);
 		return rc;
 	}
-	if (ftruncate(c->heap_fd, (off_t)c->heap_size)) {
+	if (ftruncate(c->heap_fd, (off_t)c->map_size)) {
 		rc = -errno;
-		zc_err("ftruncate of the heap to %zu bytes: %m", c->heap_size);
+		zc_err("ftruncate of the heap to %zu bytes: %m", c->map_size);
 		return rc;
 	}
-	c->heap = heap_map_aligned(c->heap_fd, c->heap_size);
+	c->heap = heap_map_aligned(c->heap_fd, c->map_size, c->heap_size);
 	if (c->heap == MAP_FAILED) {
 		rc = -errno;
 		c->heap = NULL;
-		zc_err("mmap of a %zu-byte heap: %m", c->heap_size);
+		zc_err("mmap of a %zu-byte heap: %m", c->map_size);
 		return rc;
 	}
-	rc = zc_heap_init(&c->alloc, c->heap_size);
-	if (rc)
-		return rc;
-	/* The sync area is the first allocation, so it sits at offset 0; a
-	 * whole page, so that page-aligned user blocks leave no gap. */
-	rc = zc_heap_alloc(&c->alloc, (sizeof(struct zc_sync_area) + 4095) &
-			   ~(size_t)4095, ZC_CACHELINE, &off);
-	if (rc)
-		return rc;
-	c->sync = (struct zc_sync_area *)(c->heap + off);
-	return 0;
+	c->sync = (struct zc_sync_area *)(c->heap + c->lib_off);
+	c->coll_pool = c->heap + c->lib_off +
+		       ZC_PAGE_ROUND(sizeof(struct zc_sync_area));
+	return zc_heap_init(&c->alloc, c->heap_size);
 }
 
 static int self_provider(void)
@@ -217,10 +238,12 @@ static int providers_open(struct zc_ctx *c)
 {
 	struct zc_prov_env env = {
 		.rank = c->rank, .size = c->size, .node_of = c->node_of,
-		.heap_base = c->heap, .heap_size = c->heap_size,
+		/* Providers serve the whole file: the library's part too. */
+		.heap_base = c->heap, .heap_size = c->map_size,
 		.heap_fd = c->heap_fd, .oversub = c->oversub,
 		.peer_timeout_ms = zc_core_params.peer_timeout_ms,
 		.boot = &boot_services,
+		.left_off = c->lib_off + offsetof(struct zc_sync_area, left),
 	};
 	int order[ZC_MAX_PROVIDERS], n, rc, self = self_provider();
 	const char *list = zc_core_params.transports;
@@ -327,7 +350,7 @@ static void ctx_destroy(struct zc_ctx *c)
 		free(c->assigned[s]);
 	zc_heap_fini(&c->alloc);
 	if (c->heap)
-		munmap(c->heap, c->heap_size);
+		munmap(c->heap, c->map_size);
 	if (c->heap_fd >= 0)
 		close(c->heap_fd);
 	free(c->peers);
@@ -358,6 +381,7 @@ int zc_init(void)
 		return -ENOMEM;
 	}
 	c->heap_fd = -1;
+	c->launcher = strcmp(info.backend, "pmix") ? 0 : getppid();
 	c->rank = info.rank;
 	c->size = info.size;
 	rc = node_map(c);
@@ -393,14 +417,20 @@ int zc_init(void)
 	return 0;
 }
 
+bool zc_finalized;
+
 int zc_finalize(void)
 {
 	int rc;
 
 	if (!zc_ctx)
 		return 0;
+	zc_finalized = true;
 	/* No peer may still be using my heap when it goes away. */
 	rc = zc_core_barrier();
+	/* Before my process ends: local peers that see it end read this
+	 * and know I left rather than died. */
+	__atomic_store_n(&zc_ctx->sync->left, 1, __ATOMIC_RELEASE);
 	zc_coll_fini();
 	ctx_destroy(zc_ctx);
 	zc_ctx = NULL;
@@ -441,6 +471,10 @@ int zc_local_size(void)
 int zc_local_ranks(const int **ranks_p)
 {
 	ZC_CHECK_INIT();
+	if (!ranks_p) {
+		zc_err("%s: ranks_p is NULL", __func__);
+		return -EINVAL;
+	}
 	*ranks_p = zc_ctx->local_ranks;
 	return zc_ctx->local_size;
 }

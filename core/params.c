@@ -3,6 +3,7 @@
  * at init and the listing in zcomm_info. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,7 +14,8 @@ struct zc_core_params zc_core_params;
 
 const struct zc_param zc_core_param_table[] = {
 	{ "ZC_HEAP_SIZE", ZC_PARAM_SIZE, "256M",
-	  "symmetric heap size per rank (K/M/G suffixes)",
+	  "symmetric heap size per rank, all of it for the program (K/M/G/T "
+	  "suffixes, fractions like 1.5G; minimum 4096)",
 	  &zc_core_params.heap_size },
 	{ "ZC_TRANSPORTS", ZC_PARAM_STRING, "auto",
 	  "transports in order of preference, e.g. shm,tcp; auto: all built in",
@@ -22,7 +24,8 @@ const struct zc_param zc_core_param_table[] = {
 	  "log level: error, warn, info, debug, trace",
 	  &zc_core_params.log_level },
 	{ "ZC_PEER_TIMEOUT", ZC_PARAM_TIME_MS, "5s",
-	  "time after which an unresponsive peer is declared dead",
+	  "time after which an unresponsive peer is declared dead (ms, s or "
+	  "us suffix; a bare number is ms; must be positive)",
 	  &zc_core_params.peer_timeout_ms },
 	{ "ZC_SPIN", ZC_PARAM_INT, "-1",
 	  "pauses before a waiting thread yields its CPU; -1: auto (256; 8 "
@@ -36,18 +39,34 @@ const struct zc_param zc_core_param_table[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
+/* The one size grammar (ZC_HEAP_SIZE, every other size tunable, and
+ * SHMEM_SYMMETRIC_SIZE): a decimal number, with a fraction or not
+ * ("1.5G", ".5M"), an optional K/M/G/T suffix (powers of 1024, either
+ * case) and an optional B; a fraction rounds up to the next byte. No sign,
+ * space, hex or exponent. Exact: the fraction is kept as digits. */
 int zc_parse_size(const char *s, size_t *out)
 {
-	char *end;
-	unsigned long long v;
+	const char *end;
+	unsigned long long v = 0, num = 0, den = 1;
+	unsigned __int128 frac;
 	unsigned shift = 0;
 
-	if (!s || !isdigit((unsigned char)*s))
+	if (!s || !(isdigit((unsigned char)s[0]) ||
+		    (s[0] == '.' && isdigit((unsigned char)s[1]))))
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -EINVAL;
+	for (end = s; isdigit((unsigned char)*end); end++) {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (unsigned)(*end - '0');
+	}
+	if (*end == '.') {
+		for (end++; isdigit((unsigned char)*end); end++) {
+			if (den >= 1000000000000000000ull)
+				return -EINVAL;	/* 18 digits are plenty */
+			num = num * 10 + (unsigned)(*end - '0');
+			den *= 10;
+		}
+	}
 	switch (toupper((unsigned char)*end)) {
 	case 'K': shift = 10; end++; break;
 	case 'M': shift = 20; end++; break;
@@ -57,9 +76,13 @@ int zc_parse_size(const char *s, size_t *out)
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end != '\0' || (shift && v > (SIZE_MAX >> shift)))
+	if (*end != '\0' || v > (SIZE_MAX >> shift))
 		return -EINVAL;
-	*out = (size_t)(v << shift);
+	frac = ((unsigned __int128)num << shift) + den - 1;
+	frac /= den;
+	if ((size_t)frac > SIZE_MAX - (size_t)(v << shift))
+		return -EINVAL;
+	*out = (size_t)(v << shift) + (size_t)frac;
 	return 0;
 }
 
@@ -155,6 +178,11 @@ int zc_params_load_all(void)
 			return rc;
 	}
 	zc_log_level = zc_core_params.log_level;
+	if (zc_core_params.peer_timeout_ms <= 0) {
+		zc_err("ZC_PEER_TIMEOUT=%s: must be positive (a bare number is "
+		       "milliseconds; 500ms, 5s)", getenv("ZC_PEER_TIMEOUT"));
+		return -ZC_ECONFIG;
+	}
 	for (const struct zc_param *p = zc_coll_param_table; p->name; p++) {
 		rc = zc_param_load(p);
 		if (rc)

@@ -4,24 +4,26 @@
 
 #include "zc_core.h"
 
-int zc_rma_check(const void *sym, size_t len, int rank, uint64_t *off_p)
+int zc_rma_check(const void *sym, size_t len, int rank, bool lib,
+		 uint64_t *off_p)
 {
 	const char *p = sym;
-	size_t off;
+	/* The public calls stop at the user's part: the library's part
+	 * after it (barrier flags, team scratch) is not theirs to touch. */
+	size_t end = lib ? zc_ctx->map_size : zc_ctx->heap_size, off;
 
 	if (__builtin_expect(rank < 0 || rank >= zc_ctx->size, 0)) {
 		zc_err("rank %d out of range (job of %d)", rank, zc_ctx->size);
 		return -EINVAL;
 	}
-	if (__builtin_expect(p < zc_ctx->heap ||
-			     p >= zc_ctx->heap + zc_ctx->heap_size, 0)) {
+	if (__builtin_expect(p < zc_ctx->heap || p >= zc_ctx->heap + end, 0)) {
 		zc_err("address %p (rank %d, %zu bytes) is not in the "
 		       "symmetric heap [%p, +%zu)", sym, rank, len,
 		       (void *)zc_ctx->heap, zc_ctx->heap_size);
 		return -ZC_ENOTSYM;
 	}
 	off = (size_t)(p - zc_ctx->heap);
-	if (__builtin_expect(len > zc_ctx->heap_size - off, 0)) {
+	if (__builtin_expect(len > end - off, 0)) {
 		zc_err("access to rank %d at heap offset %zu, %zu bytes, "
 		       "passes the end of its %zu-byte heap", rank, off, len,
 		       zc_ctx->heap_size);
@@ -47,14 +49,28 @@ int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s)
 enum rma_kind { RMA_PUT, RMA_GET };
 
 static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
-		      int rank, struct zc_comp *comp)
+		      int rank, struct zc_comp *comp, bool lib)
 {
 	struct zc_provider_slot *s;
+	const char *fn = kind == RMA_PUT ? (comp ? "zc_put" : "zc_put_nbi")
+					 : (comp ? "zc_get" : "zc_get_nbi");
 	uint64_t off;
 	int rc;
 
-	ZC_CHECK_INIT();
-	rc = zc_rma_check(sym, len, rank, &off);
+	ZC_CHECK_INIT_FN(fn);
+	/* Zero bytes touch no memory: any pointers will do (the specification
+	 * says so for shmem), but the rank must still be one. */
+	if (!len)
+		return zc_rma_check(zc_ctx->heap, 0, rank, lib, &off);
+	/* The caller's own buffer: never handed to a provider (over tcp
+	 * the kernel would fail the send and the connection with it). */
+	if (__builtin_expect(!local, 0)) {
+		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
+		       fn, kind == RMA_PUT ? "source" : "destination", len,
+		       rank);
+		return -EINVAL;
+	}
+	rc = zc_rma_check(sym, len, rank, lib, &off);
 	if (rc)
 		return rc;
 	s = zc_ctx->peers[rank].slot;
@@ -75,7 +91,7 @@ int zc_put(void *dest, const void *src, size_t len, int rank)
 	struct zc_comp c;
 
 	zc_comp_init(&c, 1);
-	return rma(RMA_PUT, dest, (void *)src, len, rank, &c);
+	return rma(RMA_PUT, dest, (void *)src, len, rank, &c, false);
 }
 
 int zc_get(void *dest, const void *src, size_t len, int rank)
@@ -83,35 +99,130 @@ int zc_get(void *dest, const void *src, size_t len, int rank)
 	struct zc_comp c;
 
 	zc_comp_init(&c, 1);
-	return rma(RMA_GET, (void *)src, dest, len, rank, &c);
+	return rma(RMA_GET, (void *)src, dest, len, rank, &c, false);
 }
 
 int zc_put_nbi(void *dest, const void *src, size_t len, int rank)
 {
-	return rma(RMA_PUT, dest, (void *)src, len, rank, NULL);
+	return rma(RMA_PUT, dest, (void *)src, len, rank, NULL, false);
 }
 
 int zc_get_nbi(void *dest, const void *src, size_t len, int rank)
 {
-	return rma(RMA_GET, (void *)src, dest, len, rank, NULL);
+	return rma(RMA_GET, (void *)src, dest, len, rank, NULL, false);
+}
+
+int zc_core_put(void *dest, const void *src, size_t len, int rank)
+{
+	struct zc_comp c;
+
+	zc_comp_init(&c, 1);
+	return rma(RMA_PUT, dest, (void *)src, len, rank, &c, true);
+}
+
+int zc_core_put_nbi(void *dest, const void *src, size_t len, int rank)
+{
+	return rma(RMA_PUT, dest, (void *)src, len, rank, NULL, true);
+}
+
+int zc_core_get(void *dest, const void *src, size_t len, int rank)
+{
+	struct zc_comp c;
+
+	zc_comp_init(&c, 1);
+	return rma(RMA_GET, (void *)src, dest, len, rank, &c, true);
+}
+
+/* The bytes from the first element of a strided array to the end of its
+ * last: [*lo_p, *hi_p) relative to the first element's address, without
+ * overflow (-ERANGE when the span does not fit a ptrdiff_t). */
+static int strided_span(ptrdiff_t stride, size_t elem_size, size_t nelems,
+			ptrdiff_t *lo_p, ptrdiff_t *hi_p)
+{
+	ptrdiff_t span;
+
+	if (nelems - 1 > (size_t)PTRDIFF_MAX || elem_size > (size_t)PTRDIFF_MAX ||
+	    __builtin_mul_overflow((ptrdiff_t)(nelems - 1), stride, &span) ||
+	    __builtin_mul_overflow(span, (ptrdiff_t)elem_size, &span) ||
+	    span == PTRDIFF_MIN)
+		return -ERANGE;
+	*lo_p = span < 0 ? span : 0;
+	if (__builtin_add_overflow(span > 0 ? span : 0, (ptrdiff_t)elem_size,
+				   hi_p))
+		return -ERANGE;
+	return 0;
+}
+
+/* Every element of both sides is checked before the first moves: the
+ * symmetric side against the user's heap (both ends, any stride sign),
+ * the local side for NULL and for a span that wraps the address space. */
+static int strided_check(enum rma_kind kind, const char *sym,
+			 const char *local, ptrdiff_t sym_stride,
+			 ptrdiff_t local_stride, size_t elem_size,
+			 size_t nelems, int rank)
+{
+	const char *fn = kind == RMA_PUT ? "zc_iput" : "zc_iget";
+	uintptr_t heap = (uintptr_t)zc_ctx->heap, s = (uintptr_t)sym;
+	ptrdiff_t lo, hi, llo, lhi;
+	uint64_t off;
+
+	if (zc_rma_check(zc_ctx->heap, 0, rank, false, &off))
+		return -EINVAL;
+	if (strided_span(sym_stride, elem_size, nelems, &lo, &hi) ||
+	    strided_span(local_stride, elem_size, nelems, &llo, &lhi)) {
+		zc_err("%s to rank %d: %zu elements of %zu bytes at strides "
+		       "%td (symmetric) and %td (local) span more than the "
+		       "address space", fn, rank, nelems, elem_size,
+		       sym_stride, local_stride);
+		return -ZC_ERANGE_ACCESS;
+	}
+	if (!local) {
+		zc_err("%s to rank %d: the local buffer is NULL (%zu elements)",
+		       fn, rank, nelems);
+		return -EINVAL;
+	}
+	if (s < heap || s >= heap + zc_ctx->heap_size) {
+		zc_err("%s to rank %d: address %p is not in the symmetric heap",
+		       fn, rank, (const void *)sym);
+		return -ZC_ENOTSYM;
+	}
+	/* Offsets from the heap base, the first element's at s - heap. */
+	if ((lo < 0 && (uintptr_t)-lo > s - heap) ||
+	    (uintptr_t)hi > heap + zc_ctx->heap_size - s) {
+		zc_err("%s to rank %d: %zu elements of %zu bytes at stride %td "
+		       "from heap offset %zu reach [%td, %td) of a %zu-byte "
+		       "heap; nothing was moved", fn, rank, nelems, elem_size,
+		       sym_stride, (size_t)(s - heap),
+		       (ptrdiff_t)(s - heap) + lo, (ptrdiff_t)(s - heap) + hi,
+		       zc_ctx->heap_size);
+		return -ZC_ERANGE_ACCESS;
+	}
+	return 0;
 }
 
 /* Strided transfers are element-wise nbi ops followed by a quiet: simple,
- * and the provider batches them. */
+ * and the provider batches them. The whole range was checked first, so a
+ * bad one moves nothing. */
 static int strided(enum rma_kind kind, char *sym, char *local,
 		   ptrdiff_t sym_stride, ptrdiff_t local_stride,
 		   size_t elem_size, size_t nelems, int rank)
 {
-	int rc = 0;
+	int rc;
 
-	ZC_CHECK_INIT();
+	uint64_t off;
+
+	ZC_CHECK_INIT_FN(kind == RMA_PUT ? "zc_iput" : "zc_iget");
+	if (!nelems || !elem_size)	/* moves nothing: any pointers */
+		return zc_rma_check(zc_ctx->heap, 0, rank, false, &off);
+	rc = strided_check(kind, sym, local, sym_stride, local_stride,
+			   elem_size, nelems, rank);
 	for (size_t i = 0; i < nelems && !rc; i++) {
 		ptrdiff_t si = (ptrdiff_t)i * sym_stride;
 		ptrdiff_t li = (ptrdiff_t)i * local_stride;
 
 		rc = rma(kind, sym + si * (ptrdiff_t)elem_size,
 			 local + li * (ptrdiff_t)elem_size, elem_size, rank,
-			 NULL);
+			 NULL, false);
 	}
 	if (!rc)
 		rc = zc_quiet();

@@ -5,15 +5,33 @@
  * of member me + 2^k and waits for its own round-k line to reach it.
  * Epochs only grow, so a fast member's next barrier never undoes this one
  * and nothing is ever reset. */
+#include <unistd.h>
+
 #include "zc_core.h"
 
 /* A barrier with a dead member fails (-ZC_EPEERDEAD) instead of waiting
  * forever, for every member: one that waits on a live member which gave
  * up also sees the death. Checked every 64th spin, it costs little. */
+/* A rank whose launcher died (mpirun killed with -9) would wait for ever
+ * for peers that are gone or orphaned too: it ends itself, with a line
+ * saying why. The one exit of the library besides zc_global_exit's, for
+ * a job that no longer exists (doc/design.md). */
+void zc_core_launcher_check(void)
+{
+	pid_t l = zc_ctx->launcher;
+
+	if (l > 1 && getppid() != l) {
+		zc_err("the launcher (pid %d) is gone: rank %d of this job ends "
+		       "itself (exit status 1)", (int)l, zc_ctx->rank);
+		_exit(1);
+	}
+}
+
 int zc_core_members_status(const int *world, int n, unsigned spins)
 {
 	if (spins % 64)
 		return 0;
+	zc_core_launcher_check();
 	for (int i = 0; i < n; i++) {
 		int r = world ? world[i] : i;
 		struct zc_provider_slot *s = zc_ctx->peers[r].slot;

@@ -58,19 +58,27 @@ static inline int cond_holds(const void *ivar, enum zc_dtype type,
 	}
 }
 
-static int wait_check(const void *ivar, enum zc_dtype type, enum zc_cmp cmp)
+static int wait_check(const char *fn, const void *ivar, enum zc_dtype type,
+		      enum zc_cmp cmp)
 {
 	size_t sz = zc_dtype_size(type);
 
-	ZC_CHECK_INIT();
+	ZC_CHECK_INIT_FN(fn);
 	if (type > ZC_UINT64 || (unsigned)cmp >= ZC_CMP_LAST) {
-		zc_err("wait/test: type %d or comparison %d invalid (integer "
-		       "types and ZC_CMP_* only)", (int)type, (int)cmp);
+		zc_err("%s: type %d or comparison %d invalid (integer "
+		       "types and ZC_CMP_* only)", fn, (int)type, (int)cmp);
 		return -EINVAL;
 	}
 	if ((uintptr_t)ivar & (sz - 1)) {
-		zc_err("wait/test: %p not aligned to %zu", ivar, sz);
+		zc_err("%s: %p not aligned to %zu", fn, ivar, sz);
 		return -EINVAL;
+	}
+	/* Peers can only change symmetric memory: a wait elsewhere would
+	 * be a wait for ever (the header says so, now the call does). */
+	if (!zc_addr_symmetric(ivar) ||
+	    !zc_addr_symmetric((const char *)ivar + sz - 1)) {
+		zc_err("%s: %p is not symmetric memory", fn, ivar);
+		return -ZC_ENOTSYM;
 	}
 	return 0;
 }
@@ -90,25 +98,41 @@ int zc_wait_until(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
 {
 	unsigned spins = 0;
 	uint64_t seen;
-	int rc = wait_check(ivar, type, cmp);
+	int rc = wait_check(__func__, ivar, type, cmp);
 
 	if (rc)
 		return rc;
 	while (!cond_holds(ivar, type, cmp, value, &seen)) {
+		/* The rule: a wait on my own memory may be waiting for any
+		 * rank, so once any rank of the job is known dead (its
+		 * provider says so: tcp, within ZC_PEER_TIMEOUT) it ends with
+		 * -ZC_EPEERDEAD instead of for ever. Checked every 64th spin. */
+		rc = zc_core_members_status(NULL, zc_ctx->size, spins);
+		if (rc && !cond_holds(ivar, type, cmp, value, &seen)) {
+			zc_err("zc_wait_until: a rank of the job is dead (%s); "
+			       "the wait ends", zc_strerror(rc));
+			return rc;
+		}
+		if (rc)
+			break;
 		zc_progress_all();
 		zc_backoff(&spins);
 	}
 	return 0;
 }
 
-int zc_test_fetch(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
-		  int64_t value, uint64_t *seen)
+static int test_fetch(const char *fn, void *ivar, enum zc_dtype type,
+		      enum zc_cmp cmp, int64_t value, uint64_t *seen)
 {
+	static _Thread_local unsigned tests;
 	uint64_t v;
-	int rc = wait_check(ivar, type, cmp);
+	int rc = wait_check(fn, ivar, type, cmp);
 
 	if (rc)
 		return rc;
+	/* A polling loop of tests is a wait too: an orphan must notice. */
+	if (++tests % 64 == 0)
+		zc_core_launcher_check();
 	if (cond_holds(ivar, type, cmp, value, &v)) {
 		if (seen)
 			*seen = v;
@@ -118,7 +142,13 @@ int zc_test_fetch(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
 	return 0;
 }
 
+int zc_test_fetch(void *ivar, enum zc_dtype type, enum zc_cmp cmp,
+		  int64_t value, uint64_t *seen)
+{
+	return test_fetch(__func__, ivar, type, cmp, value, seen);
+}
+
 int zc_test(void *ivar, enum zc_dtype type, enum zc_cmp cmp, int64_t value)
 {
-	return zc_test_fetch(ivar, type, cmp, value, NULL);
+	return test_fetch(__func__, ivar, type, cmp, value, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <zcomm.h>
 
@@ -30,12 +31,15 @@ struct zc_peer {
 	void *map;		/* load/store base of the peer's heap, or NULL */
 };
 
-/* The internal words at the start of every heap (offset 0), each on its
- * own cache line so that writers of different words never share one. */
+/* Core's internal words, first in the library's part of the heap, each on
+ * its own cache line so that writers of different words never share one. */
 #define ZC_CACHELINE 64
 #define ZC_SYNC_ROUNDS 32
 struct zc_sync_area {
 	_Alignas(ZC_CACHELINE) uint64_t diss[ZC_SYNC_ROUNDS][ZC_CACHELINE / 8];
+	/* 1 once this rank has left through zc_finalize (read by local
+	 * peers through their mapping; see zc_prov_env.left_off). */
+	_Alignas(ZC_CACHELINE) uint64_t left;
 };
 
 struct zc_ctx {
@@ -49,12 +53,23 @@ struct zc_ctx {
 	uint32_t *prov_mask;	/* per rank: providers usable there (bits) */
 	int nnodes;
 
-	char *heap;		/* my heap: [heap, heap + heap_size) */
-	size_t heap_size;
+	/* One memory file: the user's part [0, heap_size) (ZC_HEAP_SIZE, the
+	 * allocator's, all the public calls reach), then, page-aligned at
+	 * lib_off, the library's part (core's sync area, the collectives'
+	 * scratch) that only core's internal twins (zc_core_put...) reach. */
+	char *heap;		/* my heap's mapping: [heap, heap + map_size) */
+	size_t heap_size;	/* the user's part */
+	size_t lib_off;
+	size_t map_size;	/* the whole file, as peers map it */
 	int heap_fd;
 	struct zc_heap alloc;	/* allocator over the user part */
-	struct zc_sync_area *sync;	/* at heap offset 0 */
+	struct zc_sync_area *sync;	/* at lib_off */
+	char *coll_pool;	/* the collectives' scratch, after it */
 	uint64_t sync_epoch;
+
+	/* The process that launched me (mpirun, slurmstepd), 0 when alone:
+	 * once my parent is someone else, the launcher is gone. */
+	pid_t launcher;
 
 	struct zc_peer *peers;
 	struct zc_provider_slot slots[ZC_MAX_PROVIDERS];
@@ -94,8 +109,21 @@ int zc_bind_rank(const struct zc_ctx *c);
  * needs the scheduler (set at init; false before). */
 bool zc_core_oversubscribed(void);
 
-/* Check a remote access and turn a symmetric address into an offset. */
-int zc_rma_check(const void *sym, size_t len, int rank, uint64_t *off_p);
+/* Check a remote access and turn a symmetric address into an offset:
+ * within the user's part of the heap, or (lib) anywhere in the mapping. */
+int zc_rma_check(const void *sym, size_t len, int rank, bool lib,
+		 uint64_t *off_p);
+
+/* The internal twins of zc_put, zc_put_nbi, zc_get, zc_atomic and zc_ptr,
+ * for core and the collectives: the same, but they also reach the
+ * library's part of the heap (the public ones return -ZC_ENOTSYM there,
+ * so a user's put can never corrupt a barrier or a team's scratch). */
+int zc_core_put(void *dest, const void *src, size_t len, int rank);
+int zc_core_put_nbi(void *dest, const void *src, size_t len, int rank);
+int zc_core_get(void *dest, const void *src, size_t len, int rank);
+int zc_core_atomic(enum zc_amo_op op, void *target, size_t width,
+		   uint64_t value, uint64_t cmp, int rank, uint64_t *old_p);
+void *zc_core_ptr(const void *sym, int rank);
 
 /* Wait for a queued op, driving the provider if it has no thread. */
 int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s);
@@ -107,6 +135,9 @@ void zc_progress_all(void);
  * world is NULL) is dead as far as its provider knows. Waits that
  * depend on a group call it so that a dead peer never hangs them. */
 int zc_core_members_status(const int *world, int n, unsigned spins);
+/* Ends this process (logged, exit 1) when its launcher is gone; also run
+ * by zc_core_members_status and every 64th zc_test. */
+void zc_core_launcher_check(void);
 
 /* World barrier for core's own collective calls (malloc/free, finalize):
  * quiet, then dissemination over the sync area. */
@@ -119,17 +150,26 @@ int zc_core_dissem(const int *world, int n, int me, uint64_t *flags,
 		   uint64_t epoch);
 
 /* The collectives layer's setup and teardown (collectives/team.c): team
- * scratch is symmetric, so it is allocated collectively, here at init. */
+ * scratch is symmetric, in the library's part of every heap; its size for
+ * a job of n ranks is known before the heap is made (checks the
+ * collectives' tunables: 0 or -ZC_ECONFIG). */
+int zc_coll_scratch_size(int n, size_t *size_p);
 int zc_coll_init(void);
 void zc_coll_fini(void);
 extern const struct zc_param zc_coll_param_table[];
 
-#define ZC_CHECK_INIT()                                                     \
+/* Set by zc_finalize: the log then says "after zc_finalize". */
+extern bool zc_finalized;
+
+/* fn: the public call's name, as the user wrote it. */
+#define ZC_CHECK_INIT_FN(fn)                                                \
 	do {                                                                \
 		if (__builtin_expect(zc_ctx == NULL, 0)) {                  \
-			zc_err("%s called before zc_init", __func__);       \
+			zc_err("%s called %s", (fn), zc_finalized ?         \
+			       "after zc_finalize" : "before zc_init");     \
 			return -ZC_ENOTINIT;                                \
 		}                                                           \
 	} while (0)
+#define ZC_CHECK_INIT() ZC_CHECK_INIT_FN(__func__)
 
 #endif /* ZC_CORE_H */

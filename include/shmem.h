@@ -160,7 +160,7 @@ extern struct zc_shmem_team zc_shmem_team_shared;
 	X(int32_t, int32) X(int64_t, int64) X(uint32_t, uint32)             \
 	X(uint64_t, uint64) X(size_t, size) X(ptrdiff_t, ptrdiff)
 
-/* Reduction types: and/or/xor; min/max; sum/prod (plus complex in C). */
+/* Reduction types: and/or/xor; min/max; sum/prod (plus complex). */
 #define ZC_SHMEM_BITRED_TYPES(X)                                            \
 	X(unsigned char, uchar) X(unsigned short, ushort)                   \
 	X(unsigned int, uint) X(unsigned long, ulong)                       \
@@ -573,8 +573,19 @@ int shmem_alltoallsmem(shmem_team_t team, void *dest, const void *source,
 ZC_SHMEM_BITRED_TYPES(ZC_SHMEM_DECL_BITRED)
 ZC_SHMEM_MINMAX_TYPES(ZC_SHMEM_DECL_MINMAX)
 ZC_SHMEM_ARITH_TYPES(ZC_SHMEM_DECL_ARITH)
-#ifndef __cplusplus
-ZC_SHMEM_COMPLEX_TYPES(ZC_SHMEM_DECL_ARITH)
+/* The complex reductions, for C and C++: C++ has no _Complex, but g++
+ * and clang++ take it as an extension (the layout of std::complex<T>);
+ * __extension__ keeps -pedantic builds quiet. */
+#if !defined(__cplusplus) || defined(__GNUC__)
+#ifdef __cplusplus
+#define ZC_SHMEM_CPLX_EXT __extension__
+#else
+#define ZC_SHMEM_CPLX_EXT
+#endif
+#define ZC_SHMEM_DECL_CPLX_REDUCE(T, N)                                     \
+	ZC_SHMEM_CPLX_EXT ZC_SHMEM_DECL_REDUCE(T, N, sum)                   \
+	ZC_SHMEM_CPLX_EXT ZC_SHMEM_DECL_REDUCE(T, N, prod)
+ZC_SHMEM_COMPLEX_TYPES(ZC_SHMEM_DECL_CPLX_REDUCE)
 #endif
 
 /* ---- deprecated active-set collectives: the PEs PE_start + i *
@@ -614,9 +625,10 @@ ZC_SHMEM_DECL_ASET(64)
 	ZC_SHMEM_DECL_TOALL(T, N, sum) ZC_SHMEM_DECL_TOALL(T, N, prod)
 ZC_SHMEM_TOALL_BIT_TYPES(ZC_SHMEM_DECL_TOALL_BIT)
 ZC_SHMEM_TOALL_MINMAX_TYPES(ZC_SHMEM_DECL_TOALL_MINMAX)
-#ifndef __cplusplus
+#if !defined(__cplusplus) || defined(__GNUC__)
 #define ZC_SHMEM_DECL_TOALL_CPLX(T, N)                                      \
-	ZC_SHMEM_DECL_TOALL(T, N, sum) ZC_SHMEM_DECL_TOALL(T, N, prod)
+	ZC_SHMEM_CPLX_EXT ZC_SHMEM_DECL_TOALL(T, N, sum)                    \
+	ZC_SHMEM_CPLX_EXT ZC_SHMEM_DECL_TOALL(T, N, prod)
 ZC_SHMEM_COMPLEX_TYPES(ZC_SHMEM_DECL_TOALL_CPLX)
 #endif
 

@@ -40,48 +40,26 @@ const struct zc_param zc_shmem_param_table[] = {
 /* The requested symmetric size in bytes, once parsed. */
 static unsigned long long want_size;
 
-/* A positive decimal (integer or fraction) with at most one scaling
- * suffix; the size is the ceiling of the product. */
+/* A positive size in core's one grammar (zc_parse_size: "1.5G", ".5M",
+ * K/M/G/T, an optional B): SHMEM_SYMMETRIC_SIZE and ZC_HEAP_SIZE read
+ * alike; 0 is refused (the specification asks for a positive size). */
 static int parse_size(const char *s, unsigned long long *out)
 {
-	unsigned long long u;
-	double v, scale = 1;
-	char *end;
+	size_t v;
 
-	if (!isdigit((unsigned char)s[0]) &&
-	    !(s[0] == '.' && isdigit((unsigned char)s[1])))
-		return -EINVAL;	/* no sign, space, hex, inf or nan */
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s)
+	if (zc_parse_size(s, &v) || v == 0)
 		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': scale = 0x1p10; end++; break;
-	case 'm': case 'M': scale = 0x1p20; end++; break;
-	case 'g': case 'G': scale = 0x1p30; end++; break;
-	case 't': case 'T': scale = 0x1p40; end++; break;
-	default: break;
-	}
-	v *= scale;
-	if (*end || v >= 0x1p62)
-		return -EINVAL;
-	u = (unsigned long long)v;
-	*out = (double)u < v ? u + 1 : u;
+	*out = v;
 	return 0;
 }
 
-/* What the layer and core take from the heap besides the program's
- * objects: globals made symmetric, the layer's scratch, and the
- * collectives' team scratch, which grows with the number of PEs (the
- * launcher's count, when it says). */
+/* What the layer takes from the heap besides the program's objects:
+ * globals made symmetric, and its own small objects with their
+ * alignment (core's barrier words and the team scratch live outside the
+ * user's heap since issue 15). */
 static unsigned long long overhead(void)
 {
-	const char *ns = getenv("OMPI_COMM_WORLD_SIZE");
-	long n = ns ? strtol(ns, NULL, 10) : 1;
-
-	if (n < 1 || n > (1L << 24))
-		n = 1;
-	return sh_symdata_size() + (2ull << 20) + (unsigned long long)n * 32768;
+	return sh_symdata_size() + (64ull << 10);
 }
 
 /* With neither size given, the program's globals (made symmetric in the
@@ -123,9 +101,9 @@ int sh_env_before_init(void)
 	if (!env.symmetric_size)
 		return default_heap();
 	if (parse_size(env.symmetric_size, &want_size)) {
-		zc_err("SHMEM_SYMMETRIC_SIZE='%s' is not a size (a positive "
+		zc_err("SHMEM_SYMMETRIC_SIZE='%s' is not a positive size (a "
 		       "number, fractions allowed, with one optional k/K/m/M/"
-		       "g/G/t/T suffix)", env.symmetric_size);
+		       "g/G/t/T suffix, as ZC_HEAP_SIZE)", env.symmetric_size);
 		return -ZC_ECONFIG;
 	}
 	if (!getenv("ZC_HEAP_SIZE")) {

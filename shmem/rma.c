@@ -201,7 +201,7 @@ uint64_t shmem_signal_wait_until(uint64_t *sig_addr, int cmp,
 	/* zc_test_fetch drives the transports that need this thread. */
 	while (rc == 0) {
 		sh_lock();
-		rc = zc_test_fetch(sig_addr, ZC_UINT64, (enum zc_cmp)c,
+		rc = zc_test_fetch(sh_sym(sig_addr), ZC_UINT64, (enum zc_cmp)c,
 				   (int64_t)cmp_value, &v);
 		sh_unlock();
 		if (rc == 0)

@@ -13,6 +13,9 @@
 /* The library defines the typed functions; the generic macros would
  * rewrite the names of some (shmem_swap, shmem_wait_until). */
 #define ZC_SHMEM_NO_GENERIC
+/* Every shmem_X is defined (and declared) as pshmem_X; shmem.c makes
+ * shmem_X its weak alias (the profiling interface, doc/shmem.md). */
+#include "sh_pshmem_names.h"
 #include <shmem.h>
 #include <zcomm.h>
 

@@ -41,7 +41,8 @@ static int holds(const struct waitset *w, size_t i)
 	int rc;
 
 	sh_lock();
-	rc = zc_test(w->ivars + i * w->es, w->dt, (enum zc_cmp)w->cmp, v);
+	rc = zc_test(sh_sym(w->ivars + i * w->es), w->dt, (enum zc_cmp)w->cmp,
+		     v);
 	sh_unlock();
 	if (rc < 0) {
 		sh_report(w->fn, rc);
@@ -83,17 +84,25 @@ static void wait_all(const struct waitset *w)
 	}
 }
 
-/* The indices (at most max) of the ivars whose condition holds, in order;
- * *live_p false when every ivar is excluded (or the set is invalid). */
-static size_t scan(const struct waitset *w, size_t *indices, size_t max,
-		   bool *live_p)
+/* Where this thread's next _any scan starts: one past the index the last
+ * one returned, so a loop that consumes what it is given while producers
+ * re-arm it is handed every ready index in turn (a scan from 0 would
+ * return the first for ever). Per thread: no lock, no sharing. */
+static _Thread_local size_t any_next;
+
+/* The indices (at most max) of the ivars whose condition holds, in order
+ * from index start (wrapping around); *live_p false when every ivar is
+ * excluded (or the set is invalid). */
+static size_t scan(const struct waitset *w, size_t start, size_t *indices,
+		   size_t max, bool *live_p)
 {
 	size_t k = 0;
 
 	*live_p = false;
 	if (!ws_ok(w))
 		return 0;
-	for (size_t i = 0; i < w->n && k < max; i++) {
+	for (size_t j = 0; j < w->n && k < max; j++) {
+		size_t i = start + j < w->n ? start + j : start + j - w->n;
 		int h;
 
 		if (excluded(w, i))
@@ -111,9 +120,12 @@ static size_t scan(const struct waitset *w, size_t *indices, size_t max,
 /* SIZE_MAX when nothing holds (or every ivar is excluded). */
 static size_t test_any(const struct waitset *w, bool *live_p)
 {
-	size_t i;
+	size_t i, start = w->n ? any_next % w->n : 0;
 
-	return scan(w, &i, 1, live_p) ? i : SIZE_MAX;
+	if (!scan(w, start, &i, 1, live_p))
+		return SIZE_MAX;
+	any_next = i + 1;
+	return i;
 }
 
 static size_t wait_any(const struct waitset *w)
@@ -130,7 +142,7 @@ static size_t wait_any(const struct waitset *w)
 static size_t test_some(const struct waitset *w, size_t *indices,
 			bool *live_p)
 {
-	return scan(w, indices, SIZE_MAX, live_p);
+	return scan(w, 0, indices, SIZE_MAX, live_p);
 }
 
 static size_t wait_some(const struct waitset *w, size_t *indices)
@@ -150,6 +162,7 @@ int sh_wait_until(void *ivar, enum zc_dtype dt, enum zc_cmp cmp,
 	unsigned spins = 0;
 	int rc;
 
+	ivar = sh_sym(ivar);	/* a global's heap twin */
 	if (!sh_mt)
 		return zc_wait_until(ivar, dt, cmp, value);
 	for (;;) {

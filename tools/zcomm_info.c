@@ -15,9 +15,16 @@ static void print_params(const struct zc_param *p)
 {
 	for (; p && p->name; p++) {
 		const char *cur = getenv(p->name);
+		char now[48];
 
-		printf("  %-22s default %-8s current %-8s %s\n", p->name, p->def,
-		       cur && *cur ? cur : "(default)", p->help);
+		/* Times in the unit they are used in: a bare number is ms. */
+		if (p->type == ZC_PARAM_TIME_MS && !zc_param_load(p))
+			snprintf(now, sizeof(now), "%ld ms", *(long *)p->dst);
+		else
+			snprintf(now, sizeof(now), "%s",
+				 cur && *cur ? cur : "(default)");
+		printf("  %-22s default %-8s current %-10s %s\n", p->name,
+		       p->def, now, p->help);
 	}
 }
 

@@ -124,6 +124,10 @@ struct zc_prov_env {
 	long peer_timeout_ms;	/* ZC_PEER_TIMEOUT */
 	bool oversub;		/* this node runs more ranks than CPUs */
 	const struct zc_boot_services *boot;
+	/* Offset in every heap of a u64 that core sets to 1 when that rank
+	 * leaves through zc_finalize: a provider that sees a process end
+	 * (shm's pidfd) tells a clean exit from a death by it. */
+	uint64_t left_off;
 };
 
 struct zc_prov;	/* provider private */

@@ -50,4 +50,7 @@ run SMA_DEBUG=1 -- debug || fail "SMA_DEBUG does not set ZC_LOG=debug"
 # A suffix the specification does not know ends the program, reported.
 run SHMEM_SYMMETRIC_SIZE=20kk -- plain && fail "SHMEM_SYMMETRIC_SIZE=20kk accepted"
 grep -q "SHMEM_SYMMETRIC_SIZE='20kk'" "$err" || fail "no report of 20kk"
+# Positive only (issue 15): 0 is refused like any other bad size.
+run SHMEM_SYMMETRIC_SIZE=0 -- plain && fail "SHMEM_SYMMETRIC_SIZE=0 accepted"
+grep -q "SHMEM_SYMMETRIC_SIZE='0'" "$err" || fail "no report of 0"
 echo "SHMEM_* environment variables: ok"

@@ -13,7 +13,9 @@ flags="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 	-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror"
 inc="-I $src/transport/smbd -I $src/transport/tcp -I $src/transport/msg"
 objs="$src/transport/smbd/smbd_data.c $src/transport/tcp/tcp_wire.c $src/transport/msg/msg_wire.c
-	$src/transport/tcp/tcp_sha256.c"
+	$src/transport/tcp/tcp_hmac.c"
+sodium=$(pkg-config --cflags --libs libsodium 2>/dev/null) ||
+	{ echo "skipped: libsodium not found (libsodium-dev)"; exit 77; }
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);
 int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' \
 	>"$work/probe.c"
@@ -21,7 +23,7 @@ if ! "$cc" -fsanitize=fuzzer "$work/probe.c" -o "$work/probe" 2>/dev/null; then
 	echo "skipped: $cc cannot link libFuzzer"; exit 77
 fi
 # shellcheck disable=SC2086
-"$cc" $flags $inc $objs "$src/test/tcp/fuzz_tcp_op.c" -o "$build/fuzz_tcp_op" ||
+"$cc" $flags $inc $objs "$src/test/tcp/fuzz_tcp_op.c" $sodium -o "$build/fuzz_tcp_op" ||
 	{ echo "fail: fuzzer did not build"; exit 1; }
 # Seeds: valid op messages of every kind, made by the codec.
 cat >"$work/seed.c" <<'EOS'
@@ -51,7 +53,7 @@ int main(int argc, char **argv) {
 }
 EOS
 # shellcheck disable=SC2086
-"$cc" -std=c11 $inc "$work/seed.c" $objs -o "$work/seed" &&
+"$cc" -std=c11 $inc "$work/seed.c" $objs $sodium -o "$work/seed" &&
 	"$work/seed" "$work/corpus" || { echo "fail: seeds"; exit 1; }
 "$build/fuzz_tcp_op" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus"

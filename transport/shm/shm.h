@@ -18,6 +18,8 @@ struct zc_prov {
 	char *own;		/* my own heap (not unmapped by us) */
 	const unsigned char *assigned;	/* ranks core gave us */
 	const struct zc_boot_services *boot;
+	int *pidfd;		/* per rank: its process (pidfd_open), or -1 */
+	uint64_t left_off;	/* zc_prov_env.left_off */
 };
 
 extern const struct zc_provider_ops zc_shm_ops;

@@ -187,6 +187,10 @@ struct zc_prov {
 	struct zc_tcp_conn *conns;	/* every connection, all states */
 	struct zc_tcp_conn **out;	/* per rank: my requests (app) */
 	struct zc_tcp_conn **in;	/* per rank: its requests (progress) */
+	/* per rank: declared dead (set once, by whichever thread saw an
+	 * authenticated connection of it fail without a goodbye); from then
+	 * on both directions are closed and nothing it sends is acted on. */
+	_Atomic bool *dead;
 	_Atomic int nup_in;		/* in connections authenticated */
 	int nup_out;
 	int nbi_err;			/* first error of a comp-less op */
@@ -231,6 +235,14 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 		   size_t len);
 int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 		   const unsigned char *mac);
+/* Rank r was declared dead: the connection must go (c->lock not held). */
+static inline bool zc_tcp_rank_dead(const struct zc_tcp_conn *c)
+{
+	return c->rank >= 0 && c->prov->dead &&
+	       atomic_load_explicit(&c->prov->dead[c->rank],
+				    memory_order_acquire);
+}
+
 /* Mark dead, fail everything outstanding, shut the socket (its pending
  * receive ends). why: a reason, logged at level lvl (NULL: logged). */
 void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,

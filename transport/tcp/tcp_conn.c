@@ -28,7 +28,11 @@ static void conn_name(struct zc_tcp_conn *c)
 	char ip[INET_ADDRSTRLEN] = "?";
 
 	inet_ntop(AF_INET, &c->sa.sin_addr, ip, sizeof(ip));
-	if (c->rank >= 0)
+	/* An in connection is only a rank once it proved it. */
+	if (c->rank >= 0 && !c->initiator && c->state != ZC_TCP_UP)
+		snprintf(c->name, sizeof(c->name), "unauthenticated peer %s:%u "
+			 "(claims rank %d)", ip, ntohs(c->sa.sin_port), c->rank);
+	else if (c->rank >= 0)
 		snprintf(c->name, sizeof(c->name), "rank %d (%s:%u)", c->rank,
 			 ip, ntohs(c->sa.sin_port));
 	else
@@ -360,9 +364,12 @@ int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 		       "job's secret)", c->name);
 		return -ZC_EAUTH;
 	}
+	if (zc_tcp_rank_dead(c))
+		DROP(c, "rank %d was declared dead: refused", c->name, c->rank);
 	if (p->in[c->rank])
 		DROP(c, "rank %d is already connected", c->name, c->rank);
 	c->state = ZC_TCP_UP;
+	conn_name(c);		/* now it is that rank */
 	__atomic_store_n(&p->in[c->rank], c, __ATOMIC_RELEASE);
 	atomic_fetch_add(&p->nup_in, 1);
 	zc_dbg("tcp: accepted %s", c->name);
@@ -373,6 +380,7 @@ void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		      const char *why)
 {
 	struct io_uring_sqe *sqe;
+	bool was_up;
 
 	pthread_mutex_lock(&c->lock);
 	if (c->state == ZC_TCP_DEAD) {
@@ -382,8 +390,18 @@ void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 	if (why)
 		zc_log(lvl, "tcp: connection to %s lost: %s", c->name, why);
 	zc_tcp_pend_fail(c, -ZC_EPEERDEAD);
+	was_up = c->state == ZC_TCP_UP;
 	c->state = ZC_TCP_DEAD;
 	pthread_mutex_unlock(&c->lock);
+	/* A rank whose authenticated connection (or my connection to it)
+	 * failed without a goodbye is dead for good: its other direction is
+	 * closed by its own thread (zc_tcp_timers, zc_tcp_on_recv) and it
+	 * may not connect again. A stranger's failed handshake, which
+	 * proves nothing, marks no one. */
+	if (c->rank >= 0 && c->rank < c->prov->size && c->prov->dead &&
+	    (was_up || c->initiator) && !__atomic_load_n(&c->bye, __ATOMIC_ACQUIRE))
+		atomic_store_explicit(&c->prov->dead[c->rank], true,
+				      memory_order_release);
 	/* Ends the pending receive and any send; the socket is closed when
 	 * nothing of the kernel's refers to it any more. */
 	sqe = zc_tcp_sqe(c->ring);

@@ -74,17 +74,32 @@ struct tcp_addr {
 static int params_check(void)
 {
 	const struct zc_tcp_params *t = &zc_tcp_params;
+	/* Each rule names its variable, value and range. */
+#define RANGE(ok, name, fmt, v, range)                                      \
+	do {                                                                \
+		if (!(ok)) {                                                \
+			zc_err("tcp: " name "=" fmt " is out of range (" range \
+			       ")", v);                                     \
+			return -ZC_ECONFIG;                                 \
+		}                                                           \
+	} while (0)
 
-	if (t->credits < 1 || t->credits > 1024 || t->send_size < 4096 ||
-	    t->send_size > (16u << 20) || t->max_msg < (128u << 10) ||
-	    t->max_msg > (1u << 30) || t->direct_min > (32u << 10) ||
-	    t->port < 0 || t->port > 65535 || t->test_delay_us < 0 ||
-	    (strcmp(t->send_zc, "auto") && strcmp(t->send_zc, "on") &&
-	     strcmp(t->send_zc, "off"))) {
-		zc_err("tcp: a ZC_TCP_* value is out of range (zcomm_info "
-		       "lists them)");
-		return -ZC_ECONFIG;
-	}
+	RANGE(t->credits >= 1 && t->credits <= 1024, "ZC_TCP_CREDITS", "%ld",
+	      (long)t->credits, "1..1024");
+	RANGE(t->send_size >= 4096 && t->send_size <= (16u << 20),
+	      "ZC_TCP_SEND_SIZE", "%zu", (size_t)t->send_size, "4K..16M");
+	RANGE(t->max_msg >= (128u << 10) && t->max_msg <= (1u << 30),
+	      "ZC_TCP_MAX_MSG", "%zu", (size_t)t->max_msg, "128K..1G");
+	RANGE(t->direct_min <= (32u << 10), "ZC_TCP_DIRECT_MIN", "%zu",
+	      (size_t)t->direct_min, "0..32K");
+	RANGE(t->port >= 0 && t->port <= 65535, "ZC_TCP_PORT", "%ld",
+	      (long)t->port, "0..65535");
+	RANGE(t->test_delay_us >= 0, "ZC_TCP_TEST_DELAY_US", "%ld",
+	      (long)t->test_delay_us, "0 or more");
+	RANGE(!strcmp(t->send_zc, "auto") || !strcmp(t->send_zc, "on") ||
+	      !strcmp(t->send_zc, "off"), "ZC_TCP_SEND_ZC", "%s", t->send_zc,
+	      "auto, on or off");
+#undef RANGE
 	return 0;
 }
 
@@ -100,6 +115,10 @@ static int zc_tcp_query(const char **why_p)
 	}
 	if (v == '2') {
 		*why_p = "io_uring is disabled (kernel.io_uring_disabled=2)";
+		return -ENOTSUP;
+	}
+	if (zc_tcp_crypto_init()) {
+		*why_p = "libsodium failed to initialise (sodium_init)";
 		return -ENOTSUP;
 	}
 	return 0;
@@ -238,6 +257,7 @@ static void tcp_free(struct zc_prov *p)
 	pthread_mutex_destroy(&p->conns_lock);
 	free(p->out);
 	free(p->in);
+	free((void *)p->dead);
 	free(p);
 }
 
@@ -292,8 +312,9 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 	p->boot = env->boot;
 	p->out = calloc((size_t)env->size, sizeof(*p->out));
 	p->in = calloc((size_t)env->size, sizeof(*p->in));
+	p->dead = calloc((size_t)env->size, sizeof(*p->dead));
 	*prov_p = p;
-	if (!p->out || !p->in)
+	if (!p->out || !p->in || !p->dead)
 		return -ENOMEM;
 	for (int r = 0; r < env->size; r++)
 		any |= peers[r] && r != env->rank;

@@ -20,6 +20,9 @@ static struct zc_tcp_conn *conn_of(struct zc_prov *p, int rank)
 {
 	struct zc_tcp_conn *c = p->out[rank];
 
+	if (c && c->state == ZC_TCP_UP && zc_tcp_rank_dead(c))
+		zc_tcp_conn_fail(c, ZC_LOG_WARN, "the rank was declared dead: "
+				 "closing this direction too");
 	return c && c->state == ZC_TCP_UP ? c : NULL;
 }
 
@@ -227,6 +230,9 @@ int zc_tcp_peer_status(struct zc_prov *p, int rank)
 
 	/* A peer that said goodbye left cleanly (it finished what the
 	 * barriers ask of it): gone, not failed. */
+	if (p->dead && atomic_load_explicit(&p->dead[rank],
+					    memory_order_acquire))
+		return -ZC_EPEERDEAD;
 	return (o && o->state == ZC_TCP_DEAD && !o->bye) ||
 	       (i && i->state == ZC_TCP_DEAD &&
 		!__atomic_load_n(&i->bye, __ATOMIC_ACQUIRE)) ? -ZC_EPEERDEAD : 0;

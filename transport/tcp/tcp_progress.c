@@ -44,11 +44,20 @@ void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
 	long to = p->peer_timeout_ms;
 
 	pthread_mutex_lock(&p->conns_lock);
-	for (struct zc_tcp_conn *c = p->conns; c; c = c->next) {
+	for (struct zc_tcp_conn **cp = &p->conns, *c; (c = *cp);
+	     cp = c ? &c->next : cp) {
 		if (c->initiator != out)
 			continue;
 		switch (c->state) {
 		case ZC_TCP_UP:
+			/* The other direction of a rank declared dead goes
+			 * too, closed by the thread that owns it. */
+			if (zc_tcp_rank_dead(c)) {
+				zc_tcp_conn_fail(c, ZC_LOG_WARN, "the rank was "
+						 "declared dead: closing this "
+						 "direction too");
+				break;
+			}
 			/* Out connections only: the requester watches. */
 			if (out)
 				conn_up_timers(c, now, to);
@@ -56,7 +65,9 @@ void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
 		case ZC_TCP_DEAD:
 			/* Free a dead in connection's socket and buffer once
 			 * the kernel is done with them (strangers may open
-			 * many); the struct stays for peer_status. */
+			 * many); the struct stays for peer_status only when
+			 * it was a rank's (p->in points at it): a stranger's,
+			 * never authenticated, goes entirely. */
 			if (!out && c->fd >= 0 && !c->inflight) {
 				pthread_mutex_lock(&c->lock);
 				zc_tcp_tx_free_all(c);
@@ -64,6 +75,12 @@ void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
 				c->fd = -1;
 				zc_tcp_rx_fini(&c->rx);
 				pthread_mutex_unlock(&c->lock);
+			}
+			if (!out && c->fd < 0 && !c->inflight &&
+			    (c->rank < 0 || p->in[c->rank] != c)) {
+				*cp = c->next;
+				zc_tcp_conn_free(c);
+				c = NULL;	/* *cp is the next one now */
 			}
 			break;
 		default:

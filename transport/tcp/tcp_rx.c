@@ -403,6 +403,13 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res)
 
 	if (c->state == ZC_TCP_DEAD)
 		return;
+	/* Nothing a dead rank sends is acted on, not even what was queued
+	 * before its other direction failed. */
+	if (c->state == ZC_TCP_UP && zc_tcp_rank_dead(c)) {
+		zc_tcp_conn_fail(c, ZC_LOG_WARN, "the rank was declared dead: "
+				 "its traffic is ignored");
+		return;
+	}
 	if (res <= 0) {
 		char why[96];
 		bool quiet_bye = c->bye;

@@ -76,12 +76,3 @@ void zc_tcp_auth_mac(const unsigned char secret[ZC_TCP_SECRET_SIZE],
 	zc_smbd_put_le32(m + 84, rank_r);
 	zc_tcp_hmac(secret, ZC_TCP_SECRET_SIZE, m, sizeof(m), out);
 }
-
-bool zc_tcp_mac_equal(const unsigned char *a, const unsigned char *b)
-{
-	unsigned char d = 0;
-
-	for (unsigned i = 0; i < ZC_TCP_MAC_SIZE; i++)
-		d |= a[i] ^ b[i];
-	return d == 0;
-}

@@ -43,8 +43,10 @@ void zc_tcp_resp_ext_encode(const struct zc_tcp_resp_ext *r, void *buf);
 int zc_tcp_resp_ext_decode(const void *buf, size_t len,
 			   struct zc_tcp_resp_ext *r);
 
-/* SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104). */
-void zc_tcp_sha256(const void *data, size_t len, unsigned char out[32]);
+/* HMAC-SHA-256 (RFC 2104), keys of any length: libsodium's, in
+ * tcp_hmac.c (the one file of the tree that calls a crypto library).
+ * zc_tcp_crypto_init (0 or -EIO) must have succeeded before any other. */
+int zc_tcp_crypto_init(void);
 void zc_tcp_hmac(const unsigned char *key, size_t klen, const void *msg,
 		 size_t mlen, unsigned char out[32]);
 
@@ -54,7 +56,7 @@ void zc_tcp_auth_mac(const unsigned char secret[ZC_TCP_SECRET_SIZE],
 		     char role, const unsigned char nonce_i[32],
 		     const unsigned char nonce_r[32], uint32_t rank_i,
 		     uint32_t rank_r, unsigned char out[32]);
-/* Constant-time comparison of two MACs. */
+/* Constant-time comparison of two MACs (sodium_memcmp), in tcp_hmac.c. */
 bool zc_tcp_mac_equal(const unsigned char *a, const unsigned char *b);
 
 #endif /* ZC_TCP_WIRE_H */

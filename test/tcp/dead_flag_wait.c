@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* zc_wait_until on a flag that a rank killed with -9 should have set
+ * ends with -ZC_EPEERDEAD within the peer timeout (2 s here, plus slack)
+ * on every survivor, instead of hanging: the documented rule is that a
+ * wait on one's own memory ends once any rank of the job is dead; and a
+ * barrier with it fails too. Run under mpirun --enable-recovery, over
+ * tcp (keepalives, resets) and over shm (the pidfd of each local peer,
+ * and its "left" word to tell a zc_finalize from a death). */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <time.h>
+
+#include "t_helpers.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(void)
+{
+	uint64_t *flag;
+	double t0;
+	int me, n, rc;
+
+	T_OK(zc_init());
+	me = zc_rank();
+	n = zc_size();
+	T_SKIP_IF(n < 2, "needs at least 2 ranks (has %d)", n);
+	T_OK(zc_calloc(1, sizeof(uint64_t), (void **)&flag));
+	T_OK(zc_barrier_all());
+	if (me == n - 1) {
+		struct timespec ts = { 0, 200 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		raise(SIGKILL);	/* never sets the flag */
+	}
+	t0 = now();
+	rc = zc_wait_until(flag, ZC_UINT64, ZC_CMP_EQ, 1);
+	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL wait_until gave %d (%s)", rc,
+		 zc_strerror(rc));
+	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
+	rc = zc_barrier_all();
+	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL barrier with a dead rank gave %d",
+		 rc);
+	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
+	printf("survivor %d ok: wait_until ended with peer dead after %.1f s\n",
+	       me, now() - t0);
+	zc_finalize();
+	return 0;
+}

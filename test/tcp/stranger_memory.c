@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* Strangers cost nothing for ever: rank 0 opens 4 rounds of 400
+ * connections to rank 1's port, each a valid hello that claims to be rank
+ * 0 and then hangs up (never authenticated). Rank 1's resident memory
+ * after the last round is within 2 MiB of after the first (each kept
+ * connection used to cost ~8 KiB), its log calls them unauthenticated,
+ * never "rank 0", and the job still works. */
+#include <fcntl.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "t_tcp.h"
+
+#define ROUNDS 4
+#define PER 400
+
+static int hello_and_hang_up(int port)
+{
+	struct zc_smbd_negotiate_req req = {
+		.min_version = ZC_SMBD_VERSION_1,
+		.max_version = ZC_SMBD_VERSION_1, .credits_requested = 8,
+		.preferred_send_size = 65536, .max_receive_size = 65536,
+		.max_fragmented_size = 1 << 20,
+	};
+	struct zc_tcp_hello h = { .from = 0, .to = 1 };
+	unsigned char m[4 + ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE];
+	unsigned char r[4 + ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_TCP_RESP_EXT_SIZE];
+	uint32_t len = sizeof(m) - 4;
+	size_t got = 0;
+	int fd = t_tcp_dial(port);
+
+	if (fd < 0)
+		return -1;
+	memcpy(m, &len, 4);
+	zc_smbd_negotiate_req_encode(&req, m + 4, sizeof(m) - 4);
+	if (getrandom(h.nonce, sizeof(h.nonce), 0) != sizeof(h.nonce))
+		return -1;
+	zc_tcp_hello_encode(&h, m + 4 + ZC_SMBD_NEGOTIATE_REQ_SIZE);
+	if (t_tcp_send(fd, m, sizeof(m)) == 0) {
+		while (got < sizeof(r)) {
+			ssize_t n = recv(fd, r + got, sizeof(r) - got, 0);
+
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+	}
+	close(fd);	/* no AUTH: a stranger that named rank 0 */
+	return 0;
+}
+
+static long rss_kib(void)
+{
+	long pages = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int main(void)
+{
+	static char logbuf[1 << 16];
+	char path[] = "/tmp/zc_strangers.XXXXXX";
+	uint64_t *port, v = 1, w = 0;
+	long rss[ROUNDS] = { 0 };
+	int me, n, fd = -1, saved = -1;
+
+	T_OK(zc_init());
+	me = zc_rank();
+	n = zc_size();
+	T_SKIP_IF(n != 2, "needs exactly 2 ranks (has %d)", n);
+	T_OK(zc_calloc(2, sizeof(*port), (void **)&port));
+	if (me == 1) {
+		uint64_t p = (uint64_t)t_tcp_listen_port();
+
+		T_ASSERT((int64_t)p > 0, "rank 1 has no listening socket");
+		T_OK(zc_put(port, &p, sizeof(p), 0));
+		fd = mkstemp(path);
+		saved = dup(2);
+		T_ASSERT(fd >= 0 && saved >= 0 && dup2(fd, 2) == 2, "stderr");
+		unlink(path);
+	}
+	T_OK(zc_barrier_all());
+	for (int r = 0; r < ROUNDS; r++) {
+		if (me == 0)
+			for (int i = 0; i < PER; i++)
+				T_ASSERT(!hello_and_hang_up((int)port[0]),
+					 "round %d connection %d", r, i);
+		T_OK(zc_barrier_all());
+		if (me == 1) {
+			nap_ms(400);	/* the progress thread's ticks free them */
+			rss[r] = rss_kib();
+		}
+		T_OK(zc_barrier_all());
+	}
+	if (me == 1) {
+		ssize_t got;
+
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		got = pread(fd, logbuf, sizeof(logbuf) - 1, 0);
+		logbuf[got > 0 ? got : 0] = '\0';
+		close(fd);
+		printf("rank 1 RSS after each round (KiB):");
+		for (int r = 0; r < ROUNDS; r++)
+			printf(" %ld", rss[r]);
+		printf("\n");
+		T_ASSERT(rss[ROUNDS - 1] - rss[0] < 2048, "RSS grew by %ld KiB "
+			 "over %d strangers", rss[ROUNDS - 1] - rss[0],
+			 (ROUNDS - 1) * PER);
+		T_ASSERT(!strstr(logbuf, "dropping rank 0") &&
+			 !strstr(logbuf, "connection to rank 0"),
+			 "a stranger logged as rank 0:\n%.400s", logbuf);
+	}
+	/* The job still works. */
+	T_OK(zc_put(&port[1], &v, sizeof(v), 1 - me));
+	T_OK(zc_barrier_all());
+	T_OK(zc_get(&w, &port[1], sizeof(w), 1 - me));
+	T_ASSERT(port[1] == 1 && w == 1, "put/get after the strangers");
+	T_OK(zc_finalize());
+	if (me == 0)
+		printf("tcp_stranger_memory: %d strangers, memory back\n",
+		       ROUNDS * PER);
+	return 0;
+}
