@@ -3,7 +3,7 @@
 # run_in_guest.sh BUILD [ctest args...]: boot the RDMA guest once (qemu,
 # Debian's kernel, Soft-RoCE rxe0 and Soft-iWARP siw0; test/vm/rdma-vm.sh,
 # a copy of the team's shared script) and run `ctest -L verbs` of BUILD
-# inside it. Where the guest cannot boot (no qemu, no kernel package, no
+# inside it (ZC_VM_FULL=1: every test labelled vm). Where the guest cannot boot (no qemu, no kernel package, no
 # network for the first download), prints "skipped" with the reason and
 # exits 0: the verbs tests did not run, and the output says so.
 set -u
@@ -17,8 +17,12 @@ if ! bash "$vm" --siw --prepare >"$log" 2>&1; then
 		"guest cannot be prepared here ($(tail -n 1 "$log"))"
 	exit 0
 fi
-bash "$vm" --siw --timeout "${ZC_VM_TIMEOUT:-1800}" --workdir "$root" -- \
-	ctest --test-dir "$build" -L verbs --output-on-failure "$@"
+# ZC_VM_FULL=1: also the vmfull label (4 ranks on siw0, the collectives
+# and OpenSHMEM at 4): about twice as long.
+label="^verbs$"
+[ "${ZC_VM_FULL:-0}" = 1 ] && label='^vm$'
+bash "$vm" --siw --timeout "${ZC_VM_TIMEOUT:-2400}" --workdir "$root" -- \
+	ctest --test-dir "$build" -L "$label" --output-on-failure "$@"
 rc=$?
 if [ $rc -eq 125 ]; then
 	echo "run_in_guest: SKIPPED: the RDMA guest did not boot or report" \

@@ -366,4 +366,27 @@ int zc_smbd_credits_take_send(struct zc_smbd_credits *c, uint16_t grants,
 int zc_smbd_credits_on_recv(struct zc_smbd_credits *c,
 			    const struct zc_smbd_data_hdr *h);
 
+/* ---- the negotiate exchange of a connection (smbd_chan.c) ------------- */
+
+/* Encodes our negotiate request from our limits (20 bytes, or -ENOBUFS). */
+int zc_smbd_chan_request(const struct zc_smbd_limits *local, uint16_t credits,
+			 void *buf, size_t len);
+
+/*
+ * Responder: decodes the request, agrees the limits (*lim), starts the
+ * credits (credits + 1 receives counted as posted, all grantable granted)
+ * and encodes the response into out. Returns the response size (32) or
+ * a decoder/negotiate error (the caller drops the connection).
+ */
+int zc_smbd_chan_accept(const struct zc_smbd_limits *local, uint16_t credits,
+			const void *req_buf, size_t req_len,
+			struct zc_smbd_limits *lim, struct zc_smbd_credits *cred,
+			void *out, size_t out_len);
+
+/* Initiator: decodes the response, agrees the limits, starts the
+ * credits with what the responder granted. 0 or an error. */
+int zc_smbd_chan_finish(const struct zc_smbd_limits *local, uint16_t credits,
+			const void *resp_buf, size_t resp_len,
+			struct zc_smbd_limits *lim, struct zc_smbd_credits *cred);
+
 #endif /* ZC_SMBD_H */

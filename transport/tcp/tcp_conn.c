@@ -171,14 +171,7 @@ static int send_raw(struct zc_tcp_conn *c, const void *m, size_t len)
 int zc_tcp_on_connected(struct zc_tcp_conn *c, int res)
 {
 	struct zc_prov *p = c->prov;
-	struct zc_smbd_negotiate_req req = {
-		.min_version = ZC_SMBD_VERSION_1,
-		.max_version = ZC_SMBD_VERSION_1,
-		.credits_requested = (uint16_t)zc_tcp_params.credits,
-		.preferred_send_size = (uint32_t)zc_tcp_params.send_size,
-		.max_receive_size = (uint32_t)zc_tcp_params.send_size,
-		.max_fragmented_size = (uint32_t)zc_tcp_params.max_msg,
-	};
+	struct zc_smbd_limits local;
 	struct zc_tcp_hello h = { .from = (uint32_t)p->rank,
 				  .to = (uint32_t)c->rank };
 	unsigned char m[ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE];
@@ -194,7 +187,9 @@ int zc_tcp_on_connected(struct zc_tcp_conn *c, int res)
 		return -EIO;
 	}
 	memcpy(h.nonce, c->nonce_mine, sizeof(h.nonce));
-	rc = zc_smbd_negotiate_req_encode(&req, m, sizeof(m));
+	local_limits(&local);
+	rc = zc_smbd_chan_request(&local, (uint16_t)zc_tcp_params.credits, m,
+				  sizeof(m));
 	if (rc < 0)
 		return rc;
 	zc_tcp_hello_encode(&h, m + ZC_SMBD_NEGOTIATE_REQ_SIZE);
@@ -202,23 +197,6 @@ int zc_tcp_on_connected(struct zc_tcp_conn *c, int res)
 	rc = send_raw(c, m, sizeof(m));
 	if (!rc)
 		rc = zc_tcp_post_recv(c);
-	return rc;
-}
-
-static int credits_setup(struct zc_tcp_conn *c, uint16_t peer_requested,
-			 uint16_t peer_granted)
-{
-	uint16_t n = (uint16_t)zc_tcp_params.credits;
-	int rc = zc_smbd_credits_init(&c->cred, n, n);
-
-	/* One buffer beyond what we grant: MS-SMBD 3.1.5.9's extra credit
-	 * for a peer holding its last one. Receives are placed from the
-	 * stream, so a "posted buffer" is a promise, not memory. */
-	if (!rc)
-		rc = zc_smbd_credits_post(&c->cred, (uint32_t)n + 1);
-	if (!rc)
-		rc = zc_smbd_credits_on_negotiate(&c->cred, peer_requested,
-						  peer_granted);
 	return rc;
 }
 
@@ -232,21 +210,15 @@ int zc_tcp_on_hello(struct zc_tcp_conn *c, const unsigned char *m,
 		    size_t len)
 {
 	struct zc_prov *p = c->prov;
-	struct zc_smbd_negotiate_req req;
-	struct zc_smbd_negotiate_resp resp = { 0 };
 	struct zc_smbd_limits local;
 	struct zc_tcp_hello h;
 	struct zc_tcp_resp_ext r;
 	unsigned char out[ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_TCP_RESP_EXT_SIZE];
-	uint16_t g;
 	int rc;
 
 	if (len != ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE)
 		DROP(c, "negotiate request of %zu bytes (want %u)", c->name,
 		     len, ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_TCP_HELLO_EXT_SIZE);
-	rc = zc_smbd_negotiate_req_decode(m, len, &req);
-	if (rc)
-		DROP(c, "bad negotiate request (%s)", c->name, strerror(-rc));
 	rc = zc_tcp_hello_decode(m + ZC_SMBD_NEGOTIATE_REQ_SIZE,
 				 ZC_TCP_HELLO_EXT_SIZE, &h);
 	if (rc)
@@ -262,24 +234,11 @@ int zc_tcp_on_hello(struct zc_tcp_conn *c, const unsigned char *m,
 	c->rank = (int)h.from;
 	conn_name(c);
 	local_limits(&local);
-	rc = zc_smbd_negotiate_accept(&local, &req, &c->lim);
-	if (!rc)
-		rc = credits_setup(c, req.credits_requested, 0);
-	if (rc)
-		DROP(c, "negotiate: %s", c->name, strerror(-rc));
-	g = zc_smbd_credits_grantable(&c->cred);
-	zc_smbd_credits_grant(&c->cred, g);
-	resp.min_version = resp.max_version = ZC_SMBD_VERSION_1;
-	resp.negotiated_version = ZC_SMBD_VERSION_1;
-	resp.credits_requested = (uint16_t)zc_tcp_params.credits;
-	resp.credits_granted = g;
-	resp.max_read_write_size = local.max_read_write_size;
-	resp.preferred_send_size = c->lim.max_send_size;
-	resp.max_receive_size = local.max_receive_size;
-	resp.max_fragmented_size = local.max_fragmented_recv_size;
-	rc = zc_smbd_negotiate_resp_encode(&resp, out, sizeof(out));
+	rc = zc_smbd_chan_accept(&local, (uint16_t)zc_tcp_params.credits, m,
+				 ZC_SMBD_NEGOTIATE_REQ_SIZE, &c->lim, &c->cred,
+				 out, sizeof(out));
 	if (rc < 0)
-		return rc;
+		DROP(c, "negotiate: %s", c->name, strerror(-rc));
 	memcpy(c->nonce_peer, h.nonce, ZC_TCP_NONCE_SIZE);
 	if (getrandom(c->nonce_mine, ZC_TCP_NONCE_SIZE, 0) !=
 	    (ssize_t)ZC_TCP_NONCE_SIZE)
@@ -298,7 +257,6 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 		   size_t len)
 {
 	struct zc_prov *p = c->prov;
-	struct zc_smbd_negotiate_resp resp;
 	struct zc_smbd_limits local;
 	struct zc_tcp_resp_ext r;
 	unsigned char mac[ZC_TCP_MAC_SIZE];
@@ -307,10 +265,6 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 
 	if (len != ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_TCP_RESP_EXT_SIZE)
 		DROP(c, "negotiate response of %zu bytes", c->name, len);
-	rc = zc_smbd_negotiate_resp_decode(m, len, &resp);
-	if (rc)
-		DROP(c, "negotiate response refused or bad (%s)", c->name,
-		     strerror(-rc));
 	rc = zc_tcp_resp_ext_decode(m + ZC_SMBD_NEGOTIATE_RESP_SIZE,
 				    ZC_TCP_RESP_EXT_SIZE, &r);
 	if (rc || r.from != (uint32_t)c->rank || r.to != (uint32_t)p->rank)
@@ -324,10 +278,8 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 		return -ZC_EAUTH;
 	}
 	local_limits(&local);
-	rc = zc_smbd_negotiate_finish(&local, &resp, &c->lim);
-	if (!rc)
-		rc = credits_setup(c, resp.credits_requested,
-				   resp.credits_granted);
+	rc = zc_smbd_chan_finish(&local, (uint16_t)zc_tcp_params.credits, m,
+				 ZC_SMBD_NEGOTIATE_RESP_SIZE, &c->lim, &c->cred);
 	if (rc)
 		DROP(c, "negotiate: %s", c->name, strerror(-rc));
 	t = zc_tcp_tx_new(ZC_TCP_MAC_SIZE);

@@ -98,38 +98,15 @@ static void local_limits(struct zc_smbd_limits *l)
 	l->max_read_write_size = 1u << 30;
 }
 
-static int credits_setup(struct zc_verbs_conn *c, uint16_t peer_requested,
-			 uint16_t peer_granted)
-{
-	uint16_t n = (uint16_t)zc_verbs_params.credits;
-	int rc = zc_smbd_credits_init(&c->cred, n, n);
-
-	/* credits + 1 receives are posted: MS-SMBD 3.1.5.9's extra credit
-	 * for a peer that holds its last one. */
-	if (!rc)
-		rc = zc_smbd_credits_post(&c->cred, (uint32_t)n + 1);
-	if (!rc)
-		rc = zc_smbd_credits_on_negotiate(&c->cred, peer_requested,
-						  peer_granted);
-	return rc;
-}
-
 static int send_request(struct zc_verbs_conn *c)
 {
 	struct zc_smbd_limits l;
 	unsigned char m[ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_VERBS_EXT_SIZE];
-	struct zc_smbd_negotiate_req req = {
-		.min_version = ZC_SMBD_VERSION_1,
-		.max_version = ZC_SMBD_VERSION_1,
-		.credits_requested = (uint16_t)zc_verbs_params.credits,
-	};
 	int rc;
 
 	local_limits(&l);
-	req.preferred_send_size = l.max_send_size;
-	req.max_receive_size = l.max_receive_size;
-	req.max_fragmented_size = l.max_fragmented_recv_size;
-	rc = zc_smbd_negotiate_req_encode(&req, m, sizeof(m));
+	rc = zc_smbd_chan_request(&l, (uint16_t)zc_verbs_params.credits, m,
+				  sizeof(m));
 	if (rc < 0)
 		return rc;
 	ext_encode(c->prov, (uint32_t)c->rank, m + ZC_SMBD_NEGOTIATE_REQ_SIZE);
@@ -139,38 +116,20 @@ static int send_request(struct zc_verbs_conn *c)
 static int on_request(struct zc_verbs_conn *c, const unsigned char *m,
 		      size_t len)
 {
-	struct zc_smbd_negotiate_req req;
-	struct zc_smbd_negotiate_resp resp = { 0 };
 	struct zc_smbd_limits local;
 	unsigned char out[ZC_SMBD_NEGOTIATE_RESP_SIZE + ZC_VERBS_EXT_SIZE];
-	uint16_t g;
 	int rc;
 
 	if (len != ZC_SMBD_NEGOTIATE_REQ_SIZE + ZC_VERBS_EXT_SIZE) {
 		zc_err("verbs: %s: negotiate request of %zu bytes", c->name, len);
 		return -EPROTO;
 	}
-	rc = zc_smbd_negotiate_req_decode(m, len, &req);
-	if (!rc)
-		rc = ext_check(c, m + ZC_SMBD_NEGOTIATE_REQ_SIZE);
+	rc = ext_check(c, m + ZC_SMBD_NEGOTIATE_REQ_SIZE);
 	local_limits(&local);
 	if (!rc)
-		rc = zc_smbd_negotiate_accept(&local, &req, &c->lim);
-	if (!rc)
-		rc = credits_setup(c, req.credits_requested, 0);
-	if (rc)
-		return rc;
-	g = zc_smbd_credits_grantable(&c->cred);
-	zc_smbd_credits_grant(&c->cred, g);
-	resp.min_version = resp.max_version = ZC_SMBD_VERSION_1;
-	resp.negotiated_version = ZC_SMBD_VERSION_1;
-	resp.credits_requested = (uint16_t)zc_verbs_params.credits;
-	resp.credits_granted = g;
-	resp.max_read_write_size = local.max_read_write_size;
-	resp.preferred_send_size = c->lim.max_send_size;
-	resp.max_receive_size = local.max_receive_size;
-	resp.max_fragmented_size = local.max_fragmented_recv_size;
-	rc = zc_smbd_negotiate_resp_encode(&resp, out, sizeof(out));
+		rc = zc_smbd_chan_accept(&local, (uint16_t)zc_verbs_params.credits,
+					 m, ZC_SMBD_NEGOTIATE_REQ_SIZE, &c->lim,
+					 &c->cred, out, sizeof(out));
 	if (rc < 0)
 		return rc;
 	ext_encode(c->prov, (uint32_t)c->rank, out + ZC_SMBD_NEGOTIATE_RESP_SIZE);
@@ -183,7 +142,6 @@ static int on_request(struct zc_verbs_conn *c, const unsigned char *m,
 static int on_response(struct zc_verbs_conn *c, const unsigned char *m,
 		       size_t len)
 {
-	struct zc_smbd_negotiate_resp resp;
 	struct zc_smbd_limits local;
 	int rc;
 
@@ -192,15 +150,12 @@ static int on_response(struct zc_verbs_conn *c, const unsigned char *m,
 		       len);
 		return -EPROTO;
 	}
-	rc = zc_smbd_negotiate_resp_decode(m, len, &resp);
-	if (!rc)
-		rc = ext_check(c, m + ZC_SMBD_NEGOTIATE_RESP_SIZE);
+	rc = ext_check(c, m + ZC_SMBD_NEGOTIATE_RESP_SIZE);
 	local_limits(&local);
 	if (!rc)
-		rc = zc_smbd_negotiate_finish(&local, &resp, &c->lim);
-	if (!rc)
-		rc = credits_setup(c, resp.credits_requested,
-				   resp.credits_granted);
+		rc = zc_smbd_chan_finish(&local, (uint16_t)zc_verbs_params.credits,
+					 m, ZC_SMBD_NEGOTIATE_RESP_SIZE, &c->lim,
+					 &c->cred);
 	if (!rc) {
 		c->state = ZC_VERBS_UP;
 		rc = zc_verbs_grant_initial(c);
