@@ -126,6 +126,8 @@ static uint32_t outq_cap(void)
 
 void zc_verbs_chan_kick(struct zc_verbs_conn *c)
 {
+	uint16_t g;
+
 	while (c->oq_head != c->oq_tail) {
 		int rc = send_msg(c, &c->outq[c->oq_head % outq_cap()]);
 
@@ -138,6 +140,15 @@ void zc_verbs_chan_kick(struct zc_verbs_conn *c)
 		}
 		c->oq_head++;
 	}
+	/* Credits back when the peer spent half of what it may hold, or
+	 * all (then it cannot even ask), or sent us anything: if the send
+	 * queue is short now, grant_due stays and the next kick (a retired
+	 * WR, a receive, the progress thread's tick) sends it. */
+	g = zc_smbd_credits_grantable(&c->cred);
+	if (c->state == ZC_VERBS_UP && g &&
+	    (c->cred.recv_granted == 0 || c->grant_due ||
+	     g >= (c->cred.recv_target + 1) / 2))
+		(void)send_msg(c, NULL);
 }
 
 /* Requests are at most credits in flight (the pending table), responses
@@ -229,19 +240,6 @@ int zc_verbs_grant_initial(struct zc_verbs_conn *c)
 	return send_msg(c, NULL);
 }
 
-/* Credits back when the peer spent half of what it may hold, or all of
- * it (then it cannot even ask). */
-static void grant_back(struct zc_verbs_conn *c)
-{
-	uint16_t g = zc_smbd_credits_grantable(&c->cred);
-
-	zc_verbs_chan_kick(c);	/* queued messages carry the grants */
-	if (c->oq_head == c->oq_tail && g &&
-	    (c->cred.recv_granted == 0 || c->grant_due ||
-	     g >= (c->cred.recv_target + 1) / 2))
-		(void)send_msg(c, NULL);
-}
-
 void zc_verbs_on_recv(struct zc_verbs_conn *c, const struct ibv_wc *wc)
 {
 	uint32_t idx = (uint32_t)(wc->wr_id & 0xffff);
@@ -296,7 +294,7 @@ void zc_verbs_on_recv(struct zc_verbs_conn *c, const struct ibv_wc *wc)
 	if (!rc && dh.data_length)
 		rc = on_msg(c, &dh, pl);
 	if (!rc && c->state == ZC_VERBS_UP)
-		grant_back(c);
+		zc_verbs_chan_kick(c);
 	if (rc && c->state != ZC_VERBS_DEAD)
 		bad(c, "cannot answer the peer (%s)", zc_strerror(rc));
 	pthread_mutex_unlock(&c->lock);

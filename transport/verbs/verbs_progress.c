@@ -37,16 +37,19 @@ static long long now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Atomics unanswered for the peer timeout: the peer is gone. */
+/* Atomics unanswered for the peer timeout: the peer is gone. And a kick
+ * per connection, for messages and grants that found no room. */
 static void timers(struct zc_prov *p, long long now)
 {
 	for (int r = 0; r < p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 		char why[128];
 
-		if (c->state != ZC_VERBS_UP || !atomic_load(&c->npend))
+		if (c->state != ZC_VERBS_UP)
 			continue;
 		pthread_mutex_lock(&c->lock);
+		/* Whatever waited for room and found no event to resume it. */
+		zc_verbs_chan_kick(c);
 		if (c->pend_head != c->pend_tail &&
 		    now - c->pend[c->pend_head % (uint32_t)zc_verbs_params.credits]
 				    .sent_ms > p->peer_timeout_ms) {
