@@ -2,8 +2,8 @@
 /* Strangers cost nothing for ever: rank 0 opens 4 rounds of 400
  * connections to rank 1's port, each a valid hello that claims to be rank
  * 0 and then hangs up (never authenticated). Rank 1's resident memory
- * after the last round is within 2 MiB of after the first (each kept
- * connection used to cost ~8 KiB), its log calls them unauthenticated,
+ * after the last round is within 1 MiB of after the second (each kept
+ * connection used to cost ~8 KiB: 800 of them, 6 MiB), its log calls them unauthenticated,
  * never "rank 0", and the job still works. */
 #include <fcntl.h>
 #include <sys/random.h>
@@ -13,6 +13,16 @@
 
 #define ROUNDS 4
 #define PER 400
+
+#ifdef __SANITIZE_ADDRESS__
+/* ASan holds freed memory in quarantine (256 MiB) instead of reusing it:
+ * without this, freed connections would look like growth. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "quarantine_size_mb=0";
+}
+#endif
 
 static int hello_and_hang_up(int port)
 {
@@ -118,9 +128,11 @@ int main(void)
 		for (int r = 0; r < ROUNDS; r++)
 			printf(" %ld", rss[r]);
 		printf("\n");
-		T_ASSERT(rss[ROUNDS - 1] - rss[0] < 2048, "RSS grew by %ld KiB "
-			 "over %d strangers", rss[ROUNDS - 1] - rss[0],
-			 (ROUNDS - 1) * PER);
+		/* Rounds 1 and 2 warm the allocator up (ASan's more than
+		 * glibc's); each kept connection used to add ~8 KiB. */
+		T_ASSERT(rss[ROUNDS - 1] - rss[1] < 1024, "RSS grew by %ld KiB "
+			 "over %d strangers", rss[ROUNDS - 1] - rss[1],
+			 (ROUNDS - 2) * PER);
 		T_ASSERT(!strstr(logbuf, "dropping rank 0") &&
 			 !strstr(logbuf, "connection to rank 0"),
 			 "a stranger logged as rank 0:\n%.400s", logbuf);
