@@ -96,7 +96,7 @@ for dev in $DEVS; do
 		ux "$dev" put_lat 8 >>"$T/$dev.ux_lat"
 		ux "$dev" put_bw 1048576 >>"$T/$dev.ux_bw"
 	done
-	m() { median <"$T/$dev.$1" 2>/dev/null || echo n/a; }
+	m() { if [ -s "$T/$dev.$1" ]; then median <"$T/$dev.$1"; else echo n/a; fi; }
 	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 	{
 	echo
