@@ -5,6 +5,11 @@
 include(CMakePackageConfigHelpers)
 
 set(ZC_CMAKE_DIR lib/cmake/zcomm)
+if(TARGET PkgConfig::IBVERBS AND TARGET PkgConfig::RDMACM)
+  set(ZC_CFG_VERBS TRUE)	# the verbs provider links libibverbs, librdmacm
+else()
+  set(ZC_CFG_VERBS FALSE)
+endif()
 if(TARGET PkgConfig::URING AND TARGET PkgConfig::SODIUM)
   set(ZC_CFG_URING TRUE)	# the tcp provider links liburing and libsodium
 else()
@@ -23,6 +28,9 @@ install(FILES ${PROJECT_BINARY_DIR}/zcommConfig.cmake
 set(ZC_PC_REQUIRES_PRIVATE "pmix hwloc")
 if(TARGET PkgConfig::URING AND TARGET PkgConfig::SODIUM)
   string(APPEND ZC_PC_REQUIRES_PRIVATE " liburing libsodium")
+endif()
+if(ZC_CFG_VERBS)
+  string(APPEND ZC_PC_REQUIRES_PRIVATE " libibverbs librdmacm")
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/zcomm.pc.in
                ${PROJECT_BINARY_DIR}/zcomm.pc @ONLY)
