@@ -265,8 +265,8 @@ int zc_verbs_amo(struct zc_prov *p, int rank, uint64_t off,
 int zc_verbs_fence(struct zc_prov *p);
 int zc_verbs_quiet(struct zc_prov *p);
 int zc_verbs_progress(struct zc_prov *p);
-/* A waiting loop's turn: drive progress, then give the CPU away more and
- * more (a software device's kernel threads need it to complete us). */
+/* A waiting loop's turn: drive progress, else core's backoff (a software
+ * device's kernel threads may need this CPU to complete us). */
 void zc_verbs_wait_turn(struct zc_prov *p, unsigned *spins);
 int zc_verbs_peer_status(struct zc_prov *p, int rank);
 /* A response arrived for c's oldest pending atomic (lock held). */

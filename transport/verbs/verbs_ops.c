@@ -12,8 +12,6 @@
  * outstanding atomics' responses (nothing else).
  */
 #include <errno.h>
-#include <sched.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,16 +212,12 @@ void zc_verbs_pend_fail(struct zc_verbs_conn *c, int err)
 
 void zc_verbs_wait_turn(struct zc_prov *p, unsigned *spins)
 {
-	if (zc_verbs_progress(p)) {
+	/* Core's backoff: the same pauses, yields and sleeps as every other
+	 * zcomm waiter (ZC_SPIN), restarted whenever progress was made. */
+	if (zc_verbs_progress(p))
 		*spins = 0;
-		return;
-	}
-	if (++*spins < 32)
-		return;
-	if (*spins < 4096)
-		sched_yield();
 	else
-		nanosleep(&(struct timespec){ .tv_nsec = 20000 }, NULL);
+		zc_backoff(spins);
 }
 
 int zc_verbs_progress(struct zc_prov *p)
