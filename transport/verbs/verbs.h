@@ -183,7 +183,8 @@ struct zc_prov {
 	_Atomic bool stop;
 	_Atomic bool dev_gone;
 	long spin_ns;
-	int nbi_err;		/* first error of an op without comp */
+	_Atomic int nbi_err;	/* first error of an op without comp (either
+				 * thread may record it) */
 	unsigned wait_spins;	/* the application thread's wait loops */
 };
 

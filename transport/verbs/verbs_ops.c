@@ -88,8 +88,7 @@ static int rma(struct zc_prov *p, int rank, enum rma_kind kind, uint64_t off,
 	pthread_mutex_unlock(&c->lock);
 	if (rc) {
 		/* Nothing holds the buffer if the last WR was not posted. */
-		if (done < len || rc)
-			zc_verbs_mem_put(p, k.bounce, k.rce);
+		zc_verbs_mem_put(p, k.bounce, k.rce);
 		return rc;
 	}
 	if (comp && put && (inl || k.bounce >= 0))
@@ -203,8 +202,9 @@ void zc_verbs_pend_fail(struct zc_verbs_conn *c, int err)
 
 		if (e->comp)
 			zc_comp_done(e->comp, err);
-		else if (!p->nbi_err)
-			p->nbi_err = err;
+		else
+			atomic_compare_exchange_strong(&p->nbi_err,
+						       &(int){ 0 }, err);
 		c->pend_head++;
 	}
 	atomic_store(&c->npend, 0);
@@ -294,8 +294,7 @@ int zc_verbs_quiet(struct zc_prov *p)
 		pthread_mutex_unlock(&c->lock);
 	}
 	wait_atomics(p);
-	err = p->nbi_err;
-	p->nbi_err = 0;
+	err = atomic_exchange(&p->nbi_err, 0);
 	return err;
 }
 

@@ -93,8 +93,8 @@ static void slot_finish(struct zc_verbs_conn *c, struct zc_verbs_wr *s,
 		c->sb_tail++;
 	if (s->comp)
 		zc_comp_done(s->comp, err);
-	else if (err && !p->nbi_err)
-		p->nbi_err = err;
+	else if (err)
+		atomic_compare_exchange_strong(&p->nbi_err, &(int){ 0 }, err);
 	s->bounce = -1;
 	s->rce = NULL;
 	s->comp = NULL;
