@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The commands (IORING_OP_URING_CMD on /dev/zcomm). The 80-byte command
+ * area lives in the shared ring: it is copied once, then checked. BIND,
+ * REG and ATTACH block (rdma_cm, registration, the peer's answer): issued
+ * NONBLOCK they return -EAGAIN and io_uring reissues them from io-wq.
+ * PUT and GET post RDMA WRITE/READ and complete when every WR has; AMO
+ * completes with the target's answer; QUIET when nothing the file issued
+ * before it is still in flight. Every completion goes through
+ * io_uring_cmd_complete_in_task (never io_uring_cmd_done from a
+ * completion handler), and every command completes in bounded time: WRs
+ * by the QP (a dead connection is drained), answers by the tick.
+ */
+#include <linux/slab.h>
+
+#include "zck.h"
+
+static atomic64_t zck_req_ids = ATOMIC64_INIT(0);
+
+/* What a command keeps in io_uring's per-command area until it is done. */
+struct zck_pdu {
+	struct list_head node;	/* QUIET: f->quiets */
+	s64 res;
+	u64 res2;
+};
+
+static struct zck_pdu *pdu_of(struct io_uring_cmd *cmd)
+{
+	BUILD_BUG_ON(sizeof(struct zck_pdu) > sizeof(cmd->pdu));
+	return (struct zck_pdu *)cmd->pdu;
+}
+
+static void cmd_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct zck_pdu *p = pdu_of(cmd);
+
+	io_uring_cmd_done(cmd, p->res, p->res2, issue_flags);
+}
+
+void zck_cmd_complete(struct io_uring_cmd *cmd, int res, u64 res2)
+{
+	struct zck_pdu *p = pdu_of(cmd);
+
+	p->res = res;
+	p->res2 = res2;
+	io_uring_cmd_complete_in_task(cmd, cmd_tw);
+}
+
+static void file_op_start(struct zck_file *f)
+{
+	spin_lock(&f->lock);
+	f->inflight++;
+	spin_unlock(&f->lock);
+}
+
+void zck_file_op_done(struct zck_file *f)
+{
+	struct zck_pdu *p, *t;
+	LIST_HEAD(done);
+
+	spin_lock(&f->lock);
+	if (--f->inflight == 0)
+		list_splice_init(&f->quiets, &done);
+	spin_unlock(&f->lock);
+	list_for_each_entry_safe(p, t, &done, node) {
+		list_del(&p->node);
+		zck_cmd_complete(container_of((void *)p, struct io_uring_cmd,
+					      pdu), 0, 0);
+	}
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	return !memchr_inv(p, 0, n);
+}
+
+static int cmd_bind(struct zck_file *f, const struct zck_cmd_bind *b)
+{
+	char dev[ZCK_DEV_NAME_MAX];
+	int rc;
+
+	if (strnlen(b->dev, sizeof(b->dev)) == sizeof(b->dev) || b->h.handle)
+		return -EINVAL;
+	memcpy(dev, b->dev, sizeof(dev));
+	mutex_lock(&f->mutex);
+	if (f->bound) {
+		rc = -EALREADY;
+	} else {
+		rc = zck_dev_resolve(dev, b->addr, &f->laddr, &f->dev);
+		if (!rc) {
+			memcpy(f->job, b->job, sizeof(f->job));
+			f->rank = b->rank;
+			f->bound = true;
+		}
+	}
+	mutex_unlock(&f->mutex);
+	if (rc == -EADDRNOTAVAIL)
+		zck_warn("bind: %pI4 is not an address of an RDMA device",
+			 &b->addr);
+	return rc;
+}
+
+static int cmd_reg(struct zck_file *f, struct io_uring_cmd *cmd,
+		   const struct zck_cmd_reg *c)
+{
+	struct zck_reg *r;
+	int rc;
+
+	if (c->h.handle)
+		return -EINVAL;
+	mutex_lock(&f->mutex);
+	if (!f->bound)
+		rc = -ENOTCONN;
+	else if (f->nregs == ZCK_MAX_REGS)
+		rc = -ENOSPC;
+	else
+		rc = zck_reg_create(f, cmd, c->addr, c->len, &r);
+	if (!rc)
+		f->regs[f->nregs++] = r;
+	mutex_unlock(&f->mutex);
+	if (rc)
+		return rc;
+	zck_cmd_complete(cmd, (int)r->id, 0);
+	return -EIOCBQUEUED;
+}
+
+static void peer_free(struct zck_peer *p)
+{
+	if (p->conn)
+		zck_conn_put(p->conn);
+	kfree(p->desc);
+	kfree(p);
+}
+
+/* The answer's heap: chunks that tile [0, len) as the target said. */
+static bool desc_sane(const struct zck_req *r, u64 chunk)
+{
+	u32 i;
+
+	if (!chunk || !r->len || r->ndesc != DIV_ROUND_UP(r->len, chunk))
+		return false;
+	for (i = 0; i < r->ndesc; i++)
+		if (r->desc[i].length != min(chunk, r->len - i * chunk))
+			return false;
+	return true;
+}
+
+static int attach_ask(struct zck_file *f, struct zck_conn *c,
+		      const struct zck_cmd_attach *a, struct zck_req *r)
+{
+	struct zck_route rt = { .kind = ZCK_K_ATTACH, .reg = a->reg };
+	u8 body[ZCK_JOB_KEY_SIZE + 16] = { 0 };
+	long left;
+	int rc;
+
+	memcpy(body, f->job, ZCK_JOB_KEY_SIZE);
+	*(__le32 *)(body + 16) = cpu_to_le32(a->rank);
+	*(__le64 *)(body + 24) = cpu_to_le64(r->id);
+	for (;;) {
+		rc = zck_chan_request(c, r, &rt, body, sizeof(body));
+		if (rc != -EAGAIN)
+			break;
+		if (!wait_event_timeout(c->wq, READ_ONCE(c->state) == ZCK_C_DEAD ||
+					list_count_nodes(&c->tx_free) > ZCK_CREDITS + 2,
+					msecs_to_jiffies(zck_timeout_ms)))
+			return -ETIMEDOUT;
+	}
+	if (rc)
+		return rc;
+	/* The tick answers for a silent peer, the teardown for a dead one. */
+	left = wait_event_timeout(c->wq, READ_ONCE(r->done),
+				  2 * msecs_to_jiffies(zck_timeout_ms));
+	if (!left) {
+		unsigned long fl;
+
+		spin_lock_irqsave(&c->lock, fl);
+		if (!r->done)
+			list_del(&r->node);
+		spin_unlock_irqrestore(&c->lock, fl);
+		return -ETIMEDOUT;
+	}
+	return r->status;
+}
+
+static int cmd_attach(struct zck_file *f, struct io_uring_cmd *cmd,
+		      const struct zck_cmd_attach *a)
+{
+	struct zck_peer *p = NULL;
+	struct zck_conn *c = NULL;
+	struct zck_req *r = NULL;
+	u32 handle;
+	int i, rc;
+
+	if (a->h.handle || a->pad || !a->addr || !a->reg)
+		return -EINVAL;
+	if (!f->bound)
+		return -ENOTCONN;
+	c = zck_conn_get(f->dev, f->laddr, a->addr);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!c || !r || !p) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (!wait_event_timeout(c->wq, READ_ONCE(c->state) == ZCK_C_UP ||
+				READ_ONCE(c->state) == ZCK_C_DEAD,
+				msecs_to_jiffies(zck_timeout_ms) + HZ)) {
+		rc = -ETIMEDOUT;
+		goto out;
+	}
+	if (READ_ONCE(c->state) != ZCK_C_UP) {
+		rc = c->err ? c->err : -ECONNREFUSED;
+		goto out;
+	}
+	mutex_lock(&f->mutex);
+	for (rc = 0, i = 0; !rc && i < f->nregs; i++)
+		rc = zck_reg_materialise(f->regs[i], c);
+	mutex_unlock(&f->mutex);
+	if (rc)
+		goto out;
+	r->id = atomic64_inc_return(&zck_req_ids);
+	rc = attach_ask(f, c, a, r);
+	if (!rc && !desc_sane(r, r->value)) {
+		zck_warn("attach: %pI4 answered with a heap that does not add "
+			 "up", &a->addr);
+		rc = -EPROTO;
+	}
+	if (rc)
+		goto out;
+	p->conn = c;
+	c = NULL;
+	p->rank = a->rank;
+	p->reg = a->reg;
+	p->len = r->len;
+	p->chunk_bytes = r->value;
+	p->nchunk = r->ndesc;
+	p->desc = r->desc;
+	r->desc = NULL;
+	rc = xa_alloc(&f->peers, &handle, p, xa_limit_31b, GFP_KERNEL);
+	if (!rc) {
+		p = NULL;
+		zck_cmd_complete(cmd, (int)handle, 0);
+		rc = -EIOCBQUEUED;
+	}
+out:
+	if (p)
+		peer_free(p);
+	if (r)
+		kfree(r->desc);
+	kfree(r);
+	if (c)
+		zck_conn_put(c);
+	if (rc == -EACCES)
+		zck_warn("attach: rank %u at %pI4 refused: not this job's",
+			 a->rank, &a->addr);
+	return rc;
+}
+
+/* One RDMA op: its WRs (each one SGE inside one local and one remote
+ * chunk) complete it together. */
+struct zck_op_wr {
+	struct ib_cqe cqe;
+	struct ib_sge sge;
+	struct ib_rdma_wr wr;
+	struct zck_rma *op;
+};
+
+struct zck_rma {
+	struct io_uring_cmd *cmd;
+	struct zck_file *f;
+	struct zck_conn *c;
+	u32 peer_rank;
+	bool write;
+	u64 bytes;
+	atomic_t left;
+	int status;
+	int n;
+	struct zck_op_wr w[];
+};
+
+static int wc_errno(enum ib_wc_status s)
+{
+	switch (s) {
+	case IB_WC_WR_FLUSH_ERR:
+		return -ECONNRESET;
+	case IB_WC_REM_ACCESS_ERR:
+	case IB_WC_LOC_PROT_ERR:
+		return -EFAULT;
+	case IB_WC_RETRY_EXC_ERR:
+	case IB_WC_RNR_RETRY_EXC_ERR:
+		return -EHOSTUNREACH;
+	default:
+		return -EIO;
+	}
+}
+
+static void op_wr_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct zck_op_wr *w = container_of(wc->wr_cqe, struct zck_op_wr, cqe);
+	struct zck_rma *op = w->op;
+
+	if (wc->status != IB_WC_SUCCESS) {
+		if (!op->status)
+			op->status = wc_errno(wc->status);
+		if (wc->status != IB_WC_WR_FLUSH_ERR) {
+			pr_err_ratelimited("zcomm: %s to rank %u via %pI4 failed: "
+					   "%s\n", op->write ? "RDMA WRITE" :
+					   "RDMA READ", op->peer_rank,
+					   &op->c->raddr,
+					   ib_wc_status_msg(wc->status));
+			zck_conn_fail(op->c, -EIO, "an RDMA operation failed");
+		}
+	}
+	if (!atomic_dec_and_test(&op->left))
+		return;
+	if (op->write)
+		op->c->n_write++;
+	else
+		op->c->n_read++;
+	op->c->n_bytes += op->bytes;
+	zck_conn_sq_release(op->c, op->n);
+	zck_cmd_complete(op->cmd, op->status, 0);
+	zck_file_op_done(op->f);
+	kfree(op);
+}
+
+static struct zck_reg *local_reg(struct zck_file *f, u64 addr, u64 len)
+{
+	int i;
+
+	for (i = 0; i < f->nregs; i++) {
+		struct zck_reg *r = f->regs[i];
+
+		if (addr >= r->uaddr && len <= r->len &&
+		    addr - r->uaddr <= r->len - len)
+			return r;
+	}
+	return NULL;
+}
+
+/* Next piece: as long as both chunks allow. */
+static u64 piece(u64 loff, u64 lchunk, u64 roff, u64 rchunk, u64 left)
+{
+	u64 n = min(left, lchunk - loff % lchunk);
+
+	n = min(n, rchunk - roff % rchunk);
+	return min_t(u64, n, 1u << 30);
+}
+
+static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
+		   const struct zck_cmd_rma *m, bool write, bool nb)
+{
+	struct zck_peer *p = xa_load(&f->peers, m->h.handle);
+	struct zck_reg *lr;
+	struct zck_rma *op;
+	u64 lo, ro, left;
+	const struct ib_send_wr *bad;
+	int n, i, rc;
+
+	if (!p)
+		return -EBADF;
+	if (!m->len)
+		return 0;
+	if (m->off > p->len || m->len > p->len - m->off)
+		return -ERANGE;
+	lr = local_reg(f, m->addr, m->len);
+	if (!lr)
+		return -EFAULT;
+	lo = m->addr - lr->uaddr;
+	if (!zck_reg_ready(lr, lo, m->len)) {
+		if (nb)
+			return -EAGAIN;
+		rc = zck_reg_materialise(lr, p->conn);
+		if (rc)
+			return rc;
+	}
+	for (n = 0, ro = m->off, left = m->len; left; n++) {
+		u64 k = piece(lo + (m->len - left), lr->chunk_bytes, ro,
+			      p->chunk_bytes, left);
+
+		ro += k;
+		left -= k;
+	}
+	op = kzalloc(struct_size(op, w, n), nb ? GFP_NOWAIT : GFP_KERNEL);
+	if (!op)
+		return nb ? -EAGAIN : -ENOMEM;
+	rc = zck_conn_sq_reserve(p->conn, n, !nb);
+	if (rc) {
+		kfree(op);
+		return rc;
+	}
+	op->cmd = cmd;
+	op->f = f;
+	op->c = p->conn;
+	op->peer_rank = p->rank;
+	op->write = write;
+	op->bytes = m->len;
+	op->n = n;
+	atomic_set(&op->left, n);
+	for (i = 0, ro = m->off, left = m->len; i < n; i++) {
+		u64 l = lo + (m->len - left);
+		u64 k = piece(l, lr->chunk_bytes, ro, p->chunk_bytes, left);
+		struct ib_mr *mr = lr->chunk[l / lr->chunk_bytes].mr;
+		const struct zc_smbd_buffer_desc *d = &p->desc[ro / p->chunk_bytes];
+		struct zck_op_wr *w = &op->w[i];
+
+		w->op = op;
+		w->cqe.done = op_wr_done;
+		w->sge.addr = mr->iova + l % lr->chunk_bytes;
+		w->sge.length = (u32)k;
+		w->sge.lkey = mr->lkey;
+		w->wr.wr.wr_cqe = &w->cqe;
+		w->wr.wr.opcode = write ? IB_WR_RDMA_WRITE : IB_WR_RDMA_READ;
+		w->wr.wr.send_flags = IB_SEND_SIGNALED;
+		w->wr.wr.sg_list = &w->sge;
+		w->wr.wr.num_sge = 1;
+		w->wr.wr.next = i + 1 < n ? &op->w[i + 1].wr.wr : NULL;
+		w->wr.remote_addr = d->offset + ro % p->chunk_bytes;
+		w->wr.rkey = d->token;
+		ro += k;
+		left -= k;
+	}
+	file_op_start(f);
+	rc = ib_post_send(p->conn->qp, &op->w[0].wr.wr, &bad);
+	if (rc) {
+		/* WRs before bad were posted and will complete */
+		int posted;
+
+		for (posted = 0; posted < n && &op->w[posted].wr.wr != bad;
+		     posted++)
+			;
+		zck_conn_fail(p->conn, rc, "cannot post an RDMA operation");
+		if (!posted) {
+			zck_conn_sq_release(p->conn, n);
+			kfree(op);
+			zck_file_op_done(f);
+			return rc;
+		}
+		op->status = rc;
+		zck_conn_sq_release(p->conn, n - posted);
+		op->n = posted;
+		if (atomic_sub_and_test(n - posted, &op->left))
+			WARN_ON_ONCE(1);	/* cannot: posted ones remain */
+	}
+	return -EIOCBQUEUED;
+}
+
+static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
+		   const struct zck_cmd_amo *a, bool nb)
+{
+	struct zck_peer *p = xa_load(&f->peers, a->h.handle);
+	struct zck_route rt = { .kind = ZCK_K_OP };
+	struct zc_msg_hdr h = { .op = ZC_MSG_AMO };
+	u8 body[ZC_MSG_HDR_SIZE];
+	struct zck_req *r;
+	int rc;
+
+	if (!p)
+		return -EBADF;
+	if ((a->width != 4 && a->width != 8) || a->op >= 8 || a->fetch > 1 ||
+	    !all_zero(a->pad, sizeof(a->pad)))
+		return -EINVAL;
+	if (a->off > p->len || a->width > p->len - a->off ||
+	    a->off & (a->width - 1))
+		return -ERANGE;
+	r = kzalloc(sizeof(*r), nb ? GFP_NOWAIT : GFP_KERNEL);
+	if (!r)
+		return nb ? -EAGAIN : -ENOMEM;
+	r->id = atomic64_inc_return(&zck_req_ids);
+	r->cmd = cmd;
+	r->f = f;
+	rt.reg = p->reg;
+	h.flags = a->fetch ? ZC_MSG_F_FETCH : 0;
+	h.width = a->width;
+	h.amo = a->op;
+	h.seq = r->id;
+	h.off = a->off;
+	h.value = a->value;
+	h.cmp = a->cmp;
+	zc_msg_hdr_encode(&h, body);
+	file_op_start(f);
+	for (;;) {
+		rc = zck_chan_request(p->conn, r, &rt, body, sizeof(body));
+		if (rc != -EAGAIN || nb)
+			break;
+		if (!wait_event_timeout(p->conn->wq,
+				READ_ONCE(p->conn->state) == ZCK_C_DEAD ||
+				list_count_nodes(&p->conn->tx_free) > ZCK_CREDITS + 2,
+				msecs_to_jiffies(zck_timeout_ms))) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+	}
+	if (rc) {
+		kfree(r);
+		zck_file_op_done(f);
+		return rc;
+	}
+	p->conn->n_amo++;
+	return -EIOCBQUEUED;
+}
+
+static int cmd_quiet(struct zck_file *f, struct io_uring_cmd *cmd)
+{
+	spin_lock(&f->lock);
+	if (!f->inflight) {
+		spin_unlock(&f->lock);
+		return 0;
+	}
+	list_add_tail(&pdu_of(cmd)->node, &f->quiets);
+	spin_unlock(&f->lock);
+	return -EIOCBQUEUED;
+}
+
+static const u8 cmd_size[ZCK_OP_LAST] = {
+	[ZCK_OP_BIND] = sizeof(struct zck_cmd_bind),
+	[ZCK_OP_REG] = sizeof(struct zck_cmd_reg),
+	[ZCK_OP_ATTACH] = sizeof(struct zck_cmd_attach),
+	[ZCK_OP_PUT] = sizeof(struct zck_cmd_rma),
+	[ZCK_OP_GET] = sizeof(struct zck_cmd_rma),
+	[ZCK_OP_AMO] = sizeof(struct zck_cmd_amo),
+	[ZCK_OP_QUIET] = sizeof(struct zck_cmd_hdr),
+};
+
+int zck_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct zck_file *f = cmd->file->private_data;
+	bool nb = issue_flags & IO_URING_F_NONBLOCK;
+	u8 buf[ZCK_CMD_AREA];
+	u32 op = cmd->cmd_op;
+	const struct zck_cmd_hdr *h = (const void *)buf;
+
+	BUILD_BUG_ON(sizeof(struct zck_cmd_bind) > ZCK_CMD_AREA);
+	if (!(issue_flags & IO_URING_F_SQE128) ||
+	    !(issue_flags & IO_URING_F_CQE32)) {
+		pr_warn_ratelimited("zcomm: command from a ring without "
+				    "SQE128 and CQE32: refused\n");
+		return -EINVAL;
+	}
+	memcpy(buf, cmd->cmd, sizeof(buf));	/* the ring is shared: once */
+	if (op == 0 || op >= ZCK_OP_LAST || h->abi != ZCK_ABI_VERSION ||
+	    !all_zero(buf + cmd_size[op], sizeof(buf) - cmd_size[op])) {
+		pr_warn_ratelimited("zcomm: malformed command (op %u, abi %u) "
+				    "refused\n", op, h->abi);
+		return -EINVAL;
+	}
+	if (op != ZCK_OP_BIND && !READ_ONCE(f->bound))
+		return -ENOTCONN;
+	if (f->dev && READ_ONCE(f->dev->gone))
+		return -ENODEV;
+	switch (op) {
+	case ZCK_OP_BIND:
+		return nb ? -EAGAIN : cmd_bind(f, (const void *)buf);
+	case ZCK_OP_REG:
+		return nb ? -EAGAIN : cmd_reg(f, cmd, (const void *)buf);
+	case ZCK_OP_ATTACH:
+		return nb ? -EAGAIN : cmd_attach(f, cmd, (const void *)buf);
+	case ZCK_OP_PUT:
+	case ZCK_OP_GET:
+		return cmd_rma(f, cmd, (const void *)buf, op == ZCK_OP_PUT, nb);
+	case ZCK_OP_AMO:
+		return cmd_amo(f, cmd, (const void *)buf, nb);
+	case ZCK_OP_QUIET:
+		return h->handle ? -EINVAL : cmd_quiet(f, cmd);
+	}
+	return -EINVAL;
+}
+
+/* The last close (io_uring holds the file while any command is in
+ * flight, so none is). */
+void zck_file_release(struct zck_file *f)
+{
+	struct zck_peer *p;
+	unsigned long h;
+	int i;
+
+	xa_for_each(&f->peers, h, p)
+		peer_free(p);
+	xa_destroy(&f->peers);
+	for (i = 0; i < f->nregs; i++)
+		zck_reg_release(f->regs[i]);
+	if (f->dev)
+		zck_dev_put(f->dev);
+	kfree(f);
+}
