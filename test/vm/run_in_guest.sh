@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # run_in_guest.sh BUILD [ctest args...]: boot the RDMA guest once (qemu,
 # Debian's kernel, Soft-RoCE rxe0 and Soft-iWARP siw0; test/vm/rdma-vm.sh,
-# a copy of the team's shared script) and run `ctest -L verbs` of BUILD
+# a copy of the team's shared script) and run `ctest -L rdma` of BUILD (the verbs and kernel providers' tests)
 # inside it (ZC_VM_FULL=1: every test labelled vm). Where the guest cannot boot (no qemu, no kernel package, no
 # network for the first download), prints "skipped" with the reason and
 # exits 0: the verbs tests did not run, and the output says so.
@@ -19,10 +19,10 @@ if ! bash "$vm" --siw --prepare >"$log" 2>&1; then
 fi
 # ZC_VM_FULL=1: also the vmfull label (4 ranks on siw0, the collectives
 # and OpenSHMEM at 4): about twice as long.
-label="^verbs$"
+label="^rdma$"
 [ "${ZC_VM_FULL:-0}" = 1 ] && label='^vm$'
 bash "$vm" --siw --timeout "${ZC_VM_TIMEOUT:-2400}" --workdir "$root" -- \
-	ctest --test-dir "$build" -L "$label" --output-on-failure "$@"
+	bash "$root/test/vm/guest_suite.sh" "$build" "$label" "$@"
 rc=$?
 if [ $rc -eq 125 ]; then
 	echo "run_in_guest: SKIPPED: the RDMA guest did not boot or report" \

@@ -10,13 +10,14 @@
  * 80-byte command area (sqe->cmd) holds the matching struct below, the
  * rest of it zero. The CQE's res is 0 (or a non-negative result named
  * below) or a negative errno; big_cqe[0] carries an atomic's old value.
- * read() on the file gives a text report: version, devices, connections
- * and their counters.
+ * read() on the file gives a text report: version, devices, the
+ * addresses that reach them ("addr A dev D" lines), connections and
+ * their counters.
  *
  * The order of a process's life: BIND (once), REG (the buffers put and
  * get may use, from io_uring registered buffers: IORING_URING_CMD_FIXED
- * and sqe->buf_index), ATTACH (one per remote rank), then PUT, GET, AMO,
- * QUIET in any number.
+ * and sqe->buf_index; the first is the heap peers reach), ATTACH (one per
+ * remote rank), then PUT, GET, AMO, QUIET in any number.
  */
 #ifndef ZCOMM_KERNEL_H
 #define ZCOMM_KERNEL_H
@@ -68,15 +69,14 @@ struct zck_cmd_reg {
 	__u64 len;
 };
 
-/* Reaches rank (of my job) whose node address is addr and whose heap
- * registration is reg (both as that rank published them). Connects to
- * the node if no connection exists yet (one per node pair). */
+/* Reaches rank (of my job: the target's module checks the job key)
+ * whose node address is addr (as that rank published it), once that rank
+ * has registered its heap (the module asks again until the timeout).
+ * Connects to the node if no connection exists yet (one per node pair). */
 struct zck_cmd_attach {
 	struct zck_cmd_hdr h;
 	__u32 rank;
 	__u32 addr;
-	__u32 reg;
-	__u32 pad;
 };
 
 /* len bytes between local addr (inside one of my registrations) and

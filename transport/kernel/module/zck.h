@@ -45,12 +45,12 @@ struct seq_buf;
 #define ZCK_VERSION "0.1"
 #define ZCK_MAGIC 0x5a434b4eu		/* "ZCKN": connect private data */
 #define ZCK_WIRE_VERSION 1u
-#define ZCK_MSG_SIZE 4096u		/* SMB-Direct send/receive size */
+#define ZCK_MSG_SIZE 8192u		/* SMB-Direct send/receive size */
 #define ZCK_CREDITS 32u			/* receives we grant a peer */
 #define ZCK_SEND_BUFS (2u * ZCK_CREDITS + 4u)
 #define ZCK_OPS_DEPTH 512u		/* RDMA WRs in flight per connection */
 #define ZCK_MAX_REGS 4			/* registrations per file */
-#define ZCK_MAX_CHUNKS 256u		/* MRs per registration (descriptors) */
+#define ZCK_MAX_CHUNKS 500u		/* MRs per registration (descriptors) */
 #define ZCK_TICK_MS 100
 
 extern unsigned int zck_port;
@@ -142,6 +142,7 @@ struct zck_req {
 	struct zc_smbd_buffer_desc *desc;
 	u32 ndesc;
 	u64 len;
+	u32 reg;		/* ATTACH: the target's registration id */
 };
 
 /* A registration: pages io_uring pinned, referenced by us too. */
@@ -240,6 +241,8 @@ int zck_reg_create(struct zck_file *f, struct io_uring_cmd *cmd, u64 addr,
 void zck_reg_release(struct zck_reg *r);
 int zck_reg_materialise(struct zck_reg *r, struct zck_conn *c);
 struct zck_reg *zck_reg_lookup(u32 id);
+struct zck_reg *zck_reg_find(const u8 *job, u32 rank);
+void zck_addrs_report(struct seq_buf *s);
 int zck_reg_amo(struct zck_reg *r, const struct zc_msg_hdr *h, u64 *old);
 void zck_regs_drop_dev(struct zck_dev *d);
 void zck_reg_fill_desc(struct zck_reg *r, struct zc_smbd_buffer_desc *d);

@@ -454,7 +454,7 @@ struct zck_serve {
 	struct work_struct work;
 	struct zck_conn *c;
 	u8 job[ZCK_JOB_KEY_SIZE];
-	u32 rank, reg;
+	u32 rank;
 	u64 id;
 };
 
@@ -470,13 +470,13 @@ static void serve_attach_work(struct work_struct *w)
 	int rc;
 
 	body = kzalloc(ZCK_MSG_SIZE, GFP_KERNEL);
-	r = zck_reg_lookup(s->reg);
+	/* Only a rank of the same job finds the heap: the job key is the
+	 * job's secret. Not found (yet) is -EAGAIN: the asker asks again. */
+	r = zck_reg_find(s->job, s->rank);
 	if (!body)
 		rc = -ENOMEM;
-	else if (!r || !r->remote)
-		rc = -ENOENT;
-	else if (memcmp(r->job, s->job, ZCK_JOB_KEY_SIZE) || r->rank != s->rank)
-		rc = -EACCES;
+	else if (!r)
+		rc = -EAGAIN;
 	else
 		rc = zck_reg_materialise(r, c);
 	if (!rc) {
@@ -490,16 +490,13 @@ static void serve_attach_work(struct work_struct *w)
 						ZCK_MSG_SIZE - 128);
 		rc = rc < 0 ? rc : 0;
 	}
-	if (rc == -EACCES)
-		zck_warn("attach from %pI4 to registration %u (rank %u) "
-			 "refused: another job's", &c->raddr, s->reg, s->rank);
 	if (body) {
 		zc_smbd_put_le64(body, s->id);
 		zc_smbd_put_le64(body + 8, rc ? 0 : r->len);
 		zc_smbd_put_le64(body + 16, rc ? 0 : r->chunk_bytes);
 		zc_smbd_put_le32(body + 24, rc ? 0 : n);
 		ans.status = rc;
-		ans.reg = s->reg;
+		ans.reg = r && !rc ? r->id : 0;
 		rc = zck_chan_send(c, &ans, body, ATTACH_RESP_FIXED +
 				   (ans.status ? 0 : n * ZC_SMBD_BUFFER_DESC_SIZE));
 		if (rc && rc != -ECONNRESET)
@@ -528,7 +525,6 @@ static void on_attach(struct zck_conn *c, const struct zck_route *rt,
 	INIT_WORK(&s->work, serve_attach_work);
 	memcpy(s->job, body, ZCK_JOB_KEY_SIZE);
 	s->rank = zc_smbd_get_le32(body + 16);
-	s->reg = rt->reg;
 	s->id = zc_smbd_get_le64(body + 24);
 	kref_get(&c->ref);
 	s->c = c;
@@ -565,6 +561,7 @@ static void on_attach_resp(struct zck_conn *c, const struct zck_route *rt,
 		r->ndesc = n;
 		r->len = zc_smbd_get_le64(body + 8);
 		r->value = zc_smbd_get_le64(body + 16);	/* chunk bytes */
+		r->reg = rt->reg;
 	}
 	req_finish(c, r, rt->status, r->value);
 }

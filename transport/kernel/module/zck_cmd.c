@@ -11,6 +11,7 @@
  * completion handler), and every command completes in bounded time: WRs
  * by the QP (a dead connection is drained), answers by the tick.
  */
+#include <linux/delay.h>
 #include <linux/slab.h>
 
 #include "zck.h"
@@ -148,7 +149,7 @@ static bool desc_sane(const struct zck_req *r, u64 chunk)
 static int attach_ask(struct zck_file *f, struct zck_conn *c,
 		      const struct zck_cmd_attach *a, struct zck_req *r)
 {
-	struct zck_route rt = { .kind = ZCK_K_ATTACH, .reg = a->reg };
+	struct zck_route rt = { .kind = ZCK_K_ATTACH };
 	u8 body[ZCK_JOB_KEY_SIZE + 16] = { 0 };
 	long left;
 	int rc;
@@ -188,10 +189,11 @@ static int cmd_attach(struct zck_file *f, struct io_uring_cmd *cmd,
 	struct zck_peer *p = NULL;
 	struct zck_conn *c = NULL;
 	struct zck_req *r = NULL;
+	unsigned long deadline;
 	u32 handle;
 	int i, rc;
 
-	if (a->h.handle || a->pad || !a->addr || !a->reg)
+	if (a->h.handle || !a->addr)
 		return -EINVAL;
 	if (!f->bound)
 		return -ENOTCONN;
@@ -218,8 +220,16 @@ static int cmd_attach(struct zck_file *f, struct io_uring_cmd *cmd,
 	mutex_unlock(&f->mutex);
 	if (rc)
 		goto out;
-	r->id = atomic64_inc_return(&zck_req_ids);
-	rc = attach_ask(f, c, a, r);
+	/* Until the rank has registered its heap (it may be slower to get
+	 * there than we are), the target answers -EAGAIN. */
+	deadline = jiffies + msecs_to_jiffies(zck_timeout_ms);
+	do {
+		if (rc == -EAGAIN)
+			msleep(10);
+		memset(r, 0, sizeof(*r));
+		r->id = atomic64_inc_return(&zck_req_ids);
+		rc = attach_ask(f, c, a, r);
+	} while (rc == -EAGAIN && time_before(jiffies, deadline));
 	if (!rc && !desc_sane(r, r->value)) {
 		zck_warn("attach: %pI4 answered with a heap that does not add "
 			 "up", &a->addr);
@@ -230,7 +240,7 @@ static int cmd_attach(struct zck_file *f, struct io_uring_cmd *cmd,
 	p->conn = c;
 	c = NULL;
 	p->rank = a->rank;
-	p->reg = a->reg;
+	p->reg = r->reg;
 	p->len = r->len;
 	p->chunk_bytes = r->value;
 	p->nchunk = r->ndesc;
@@ -364,8 +374,13 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 	if (m->off > p->len || m->len > p->len - m->off)
 		return -ERANGE;
 	lr = local_reg(f, m->addr, m->len);
-	if (!lr)
+	if (!lr) {
+		pr_warn_ratelimited("zcomm: %s of %llu bytes: local address "
+				    "%#llx is in no registration of rank %u\n",
+				    write ? "put" : "get", m->len, m->addr,
+				    f->rank);
 		return -EFAULT;
+	}
 	lo = m->addr - lr->uaddr;
 	if (!zck_reg_ready(lr, lo, m->len)) {
 		if (nb)

@@ -217,3 +217,26 @@ void zck_dev_report(struct seq_buf *s)
 			       at->max_fast_reg_page_list_len);
 	}
 }
+
+/* "addr A dev D" for every host address that reaches one of our
+ * devices: what the user-space provider picks its node address from.
+ * Not under zck_lock (binding takes it). */
+void zck_addrs_report(struct seq_buf *s)
+{
+	__be32 *a = kcalloc(MAX_ADDRS, sizeof(*a), GFP_KERNEL);
+	int n, i;
+
+	if (!a)
+		return;
+	n = host_addrs(a, MAX_ADDRS);
+	for (i = 0; i < n; i++) {
+		struct zck_dev *d = addr_dev(a[i]);
+
+		if (!d)
+			continue;
+		seq_buf_printf(s, "addr %pI4 dev %s\n", &a[i],
+			       dev_name(&d->ib->dev));
+		zck_dev_put(d);
+	}
+	kfree(a);
+}

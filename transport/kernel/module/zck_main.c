@@ -68,6 +68,7 @@ static ssize_t zck_read(struct file *file, char __user *ubuf, size_t len,
 	seq_buf_init(&s, buf, cap);
 	seq_buf_printf(&s, "zcomm kernel module %s abi %u port %u\n",
 		       ZCK_VERSION, ZCK_ABI_VERSION, zck_port);
+	zck_addrs_report(&s);
 	mutex_lock(&zck_lock);
 	zck_dev_report(&s);
 	zck_conns_report(&s);

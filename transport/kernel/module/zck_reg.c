@@ -98,6 +98,24 @@ struct zck_reg *zck_reg_lookup(u32 id)
 	return r;
 }
 
+/* The heap of (job, rank), referenced, or NULL; any context. */
+struct zck_reg *zck_reg_find(const u8 *job, u32 rank)
+{
+	struct zck_reg *r, *found = NULL;
+	unsigned long id;
+
+	rcu_read_lock();
+	xa_for_each(&zck_regs, id, r)
+		if (r->remote && r->rank == rank &&
+		    !memcmp(r->job, job, ZCK_JOB_KEY_SIZE) &&
+		    kref_get_unless_zero(&r->ref)) {
+			found = r;
+			break;
+		}
+	rcu_read_unlock();
+	return found;
+}
+
 /* The pages of the registered buffer range the command names. */
 static int take_pages(struct zck_reg *r, struct io_uring_cmd *cmd)
 {

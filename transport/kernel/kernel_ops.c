@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Commands to the module and their completions: one SQE128 per command,
+ * one CQE32 back (res, and an atomic's old value in big_cqe[0]). Heap
+ * memory goes to the device as it is (the heap is a registered buffer);
+ * other memory through bounce slots of a second registered buffer.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "kernel.h"
+
+int zc_kernel_errno(int res)
+{
+	switch (res) {
+	case -ECONNRESET:
+	case -ETIMEDOUT:
+	case -EHOSTUNREACH:
+	case -ENOTCONN:
+	case -ECONNREFUSED:
+	case -ECONNABORTED:
+	case -ENODEV:
+	case -EPIPE:
+		return -ZC_EPEERDEAD;
+	case -ERANGE:
+		return -ZC_ERANGE_ACCESS;
+	default:
+		return res;
+	}
+}
+
+static const char *op_name(const struct zc_kernel_req *r)
+{
+	return r->old_p ? "atomic" : r->copy_to ? "get" : "put or get";
+}
+
+static void finish(struct zc_prov *p, struct zc_kernel_req *r, int res,
+		   uint64_t res2)
+{
+	int status = res < 0 ? zc_kernel_errno(res) : 0;
+
+	if (r->result) {
+		*r->result = res;
+		if (r->result2)
+			*r->result2 = res2;
+	} else if (status) {
+		if (!p->first_err)
+			zc_err("kernel: %s to rank %d failed: %s", op_name(r),
+			       r->rank, zc_strerror(status));
+		if (!p->first_err)
+			p->first_err = status;
+		if (status == -ZC_EPEERDEAD && r->rank >= 0)
+			p->dead[r->rank] = true;
+	} else {
+		if (r->copy_to)
+			memcpy(r->copy_to, p->bounce + (size_t)r->slot *
+			       p->slot_size, r->len);
+		if (r->old_p)
+			*r->old_p = res2;
+	}
+	if (r->slot >= 0)
+		p->slot_free[p->nfree_slots++] = r->slot;
+	if (r->comp)
+		zc_comp_done(r->comp, status);
+	r->next_free = p->free_req;
+	p->free_req = r;
+	p->inflight--;
+}
+
+/* Completions: those ready, or (wait) at least one. */
+int zc_kernel_reap(struct zc_prov *p, bool wait)
+{
+	struct io_uring_cqe *cqe;
+	int n = 0, rc;
+
+	for (;;) {
+		rc = wait && !n ? io_uring_wait_cqe(&p->ring, &cqe)
+				: io_uring_peek_cqe(&p->ring, &cqe);
+		if (rc == -EINTR)
+			continue;
+		if (rc)
+			break;
+		finish(p, io_uring_cqe_get_data(cqe), cqe->res,
+		       (uint64_t)cqe->big_cqe[0]);
+		io_uring_cqe_seen(&p->ring, cqe);
+		n++;
+	}
+	return n;
+}
+
+static struct zc_kernel_req *req_get(struct zc_prov *p)
+{
+	struct zc_kernel_req *r;
+
+	while (!p->free_req)
+		zc_kernel_reap(p, true);
+	r = p->free_req;
+	p->free_req = r->next_free;
+	memset(r, 0, sizeof(*r));
+	r->slot = -1;
+	r->rank = -1;
+	return r;
+}
+
+static int slot_get(struct zc_prov *p)
+{
+	while (!p->nfree_slots)
+		zc_kernel_reap(p, true);
+	return p->slot_free[--p->nfree_slots];
+}
+
+/* Submits one command; r completes it. buf_index >= 0: a registered
+ * buffer the module imports (REG). */
+int zc_kernel_cmd(struct zc_prov *p, uint32_t op, const void *cmd,
+		  size_t len, int buf_index, struct zc_kernel_req *r)
+{
+	struct io_uring_sqe *sqe;
+	int rc;
+
+	while (!(sqe = io_uring_get_sqe(&p->ring))) {
+		io_uring_submit(&p->ring);
+		zc_kernel_reap(p, false);
+	}
+	memset(sqe, 0, 2 * sizeof(*sqe));	/* SQE128 */
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = p->fd;
+	sqe->cmd_op = op;
+	memcpy(sqe->cmd, cmd, len);
+	if (buf_index >= 0) {
+		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+		sqe->buf_index = (uint16_t)buf_index;
+	}
+	io_uring_sqe_set_data(sqe, r);
+	p->inflight++;
+	do
+		rc = io_uring_submit(&p->ring);
+	while (rc == -EINTR || rc == -EAGAIN);
+	return rc < 0 ? rc : 0;
+}
+
+/* A command waited for: its res (or a submission error). */
+int zc_kernel_sync(struct zc_prov *p, uint32_t op, const void *cmd,
+		   size_t len, int buf_index, uint64_t *res2)
+{
+	struct zc_kernel_req *r = req_get(p);
+	int res = 1 << 30, rc;
+
+	r->result = &res;
+	r->result2 = res2;
+	rc = zc_kernel_cmd(p, op, cmd, len, buf_index, r);
+	if (rc)
+		return rc;
+	while (res == 1 << 30)
+		zc_kernel_reap(p, true);
+	return res;
+}
+
+static bool in_heap(const struct zc_prov *p, const void *b, size_t len)
+{
+	const char *h = p->env.heap_base, *c = b;
+
+	return c >= h && c <= h + p->env.heap_size &&
+	       len <= p->env.heap_size - (size_t)(c - h);
+}
+
+static int rma(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
+	       void *local, size_t len, struct zc_comp *comp, int slot,
+	       void *copy_to)
+{
+	struct zck_cmd_rma m = {
+		.h = { .abi = ZCK_ABI_VERSION, .handle = p->handle[rank] },
+		.off = off, .addr = (uintptr_t)local, .len = len,
+	};
+	struct zc_kernel_req *r = req_get(p);
+
+	r->comp = comp;
+	r->rank = rank;
+	r->slot = slot;
+	r->copy_to = copy_to;
+	r->len = len;
+	return zc_kernel_cmd(p, op, &m, sizeof(m), -1, r);
+}
+
+int zc_kernel_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+		  size_t len, struct zc_comp *comp)
+{
+	size_t o;
+	int rc = 0;
+
+	if (p->dead[rank])
+		return -ZC_EPEERDEAD;
+	if (!len)
+		return 0;
+	if (in_heap(p, src, len)) {
+		rc = rma(p, ZCK_OP_PUT, rank, off, (void *)src, len, comp, -1,
+			 NULL);
+		return rc ? rc : ZC_INPROGRESS;
+	}
+	/* Copied: the source is free at once, the slots at the CQEs. */
+	for (o = 0; o < len && !rc; o += p->slot_size) {
+		size_t n = len - o < p->slot_size ? len - o : p->slot_size;
+		int s = slot_get(p);
+		char *b = p->bounce + (size_t)s * p->slot_size;
+
+		memcpy(b, (const char *)src + o, n);
+		rc = rma(p, ZCK_OP_PUT, rank, off + o, b, n, NULL, s, NULL);
+	}
+	if (rc)
+		return rc;
+	if (comp)
+		zc_comp_done(comp, 0);
+	return ZC_INPROGRESS;
+}
+
+int zc_kernel_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
+		  size_t len, struct zc_comp *comp)
+{
+	struct zc_comp all;
+	size_t o;
+	int rc = 0;
+
+	if (p->dead[rank])
+		return -ZC_EPEERDEAD;
+	if (!len)
+		return 0;
+	if (in_heap(p, dst, len)) {
+		rc = rma(p, ZCK_OP_GET, rank, off, dst, len, comp, -1, NULL);
+		return rc ? rc : ZC_INPROGRESS;
+	}
+	if (len <= p->slot_size) {
+		int s = slot_get(p);
+
+		rc = rma(p, ZCK_OP_GET, rank, off, p->bounce + (size_t)s *
+			 p->slot_size, len, comp, s, dst);
+		return rc ? rc : ZC_INPROGRESS;
+	}
+	/* Larger than a slot: the pieces complete this call's counter. */
+	zc_comp_init(&all, 0);
+	for (o = 0; o < len && !rc; o += p->slot_size) {
+		size_t n = len - o < p->slot_size ? len - o : p->slot_size;
+		int s = slot_get(p);
+
+		atomic_fetch_add(&all.pending, 1);
+		rc = rma(p, ZCK_OP_GET, rank, off + o, p->bounce + (size_t)s *
+			 p->slot_size, n, &all, s, (char *)dst + o);
+		if (rc)
+			atomic_fetch_sub(&all.pending, 1);
+	}
+	while (atomic_load(&all.pending) > 0)
+		zc_kernel_reap(p, true);
+	if (!rc)
+		rc = atomic_load(&all.status);
+	if (rc)
+		return rc;
+	if (comp)
+		zc_comp_done(comp, 0);
+	return ZC_INPROGRESS;
+}
+
+int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
+		  enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
+		  uint64_t *old, struct zc_comp *comp)
+{
+	struct zck_cmd_amo a = {
+		.h = { .abi = ZCK_ABI_VERSION, .handle = p->handle[rank] },
+		.off = off, .value = value, .cmp = cmp, .op = (uint8_t)op,
+		.width = (uint8_t)width, .fetch = old != NULL,
+	};
+	struct zc_kernel_req *r;
+	int rc;
+
+	if (p->dead[rank])
+		return -ZC_EPEERDEAD;
+	r = req_get(p);
+	r->comp = comp;
+	r->old_p = old;
+	r->rank = rank;
+	rc = zc_kernel_cmd(p, ZCK_OP_AMO, &a, sizeof(a), -1, r);
+	return rc ? rc : ZC_INPROGRESS;
+}
+
+int zc_kernel_quiet(struct zc_prov *p)
+{
+	struct zck_cmd_hdr h = { .abi = ZCK_ABI_VERSION };
+	int rc;
+
+	if (!p->inflight)
+		goto out;
+	rc = zc_kernel_sync(p, ZCK_OP_QUIET, &h, sizeof(h), -1, NULL);
+	if (rc < 0 && !p->first_err)
+		p->first_err = zc_kernel_errno(rc);
+	/* The QUIET's CQE may come before the last op's is reaped. */
+	while (p->inflight)
+		zc_kernel_reap(p, true);
+out:
+	rc = p->first_err;
+	p->first_err = 0;
+	return rc;
+}
+
+/* Commands that went to io-wq (-EAGAIN) may pass later ones: ordering
+ * is by completion. */
+int zc_kernel_fence(struct zc_prov *p)
+{
+	return zc_kernel_quiet(p);
+}
+
+int zc_kernel_progress(struct zc_prov *p)
+{
+	return zc_kernel_reap(p, false);
+}
+
+int zc_kernel_peer_status(struct zc_prov *p, int rank)
+{
+	return p->dead[rank] ? -ZC_EPEERDEAD : 0;
+}
