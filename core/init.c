@@ -34,7 +34,8 @@ static void node_key(char *buf, size_t len)
 	}
 	gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	snprintf(buf, len, "%s/%s", host, boot);
+	snprintf(buf, len, "%s/%s%s%s", host, boot,
+		 *zc_core_params.test_node ? "/" : "", zc_core_params.test_node);
 }
 
 /* Which built-in providers work here (bit i: zc_providers[i]): a peer is

@@ -36,6 +36,10 @@ const struct zc_param zc_core_param_table[] = {
 	  "when a node runs more ranks than CPUs and the launcher bound none; "
 	  "always: bind whatever the count; none: leave it to the OS",
 	  &zc_core_params.bind },
+	{ "ZC_TEST_NODE", ZC_PARAM_STRING, "",
+	  "tests only: a name added to this rank's node identity, so that "
+	  "ranks of one host act as ranks of different nodes (no shared "
+	  "memory between them)", &zc_core_params.test_node },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

@@ -87,6 +87,7 @@ struct zc_core_params {
 	long peer_timeout_ms;
 	long spin;
 	const char *bind;
+	const char *test_node;
 };
 extern struct zc_core_params zc_core_params;
 extern const struct zc_param zc_core_param_table[];

@@ -21,6 +21,7 @@ int zc_kernel_errno(int res)
 	case -ECONNABORTED:
 	case -ENODEV:
 	case -EPIPE:
+	case -ESHUTDOWN:
 		return -ZC_EPEERDEAD;
 	case -ERANGE:
 		return -ZC_ERANGE_ACCESS;

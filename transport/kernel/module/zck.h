@@ -52,6 +52,7 @@ struct seq_buf;
 #define ZCK_MAX_REGS 4			/* registrations per file */
 #define ZCK_MAX_CHUNKS 500u		/* MRs per registration (descriptors) */
 #define ZCK_TICK_MS 100
+#define ZCK_GRACE_MS 2000		/* a gone heap stays mapped this long */
 
 extern unsigned int zck_port;
 extern unsigned int zck_timeout_ms;	/* connect, attach and atomic bound */
@@ -75,6 +76,7 @@ enum zck_kind {
 	ZCK_K_OP = 1,		/* an op message (zc_msg.h) follows: AMO, AMO_RESP */
 	ZCK_K_ATTACH = 2,	/* job key, rank, registration, request id */
 	ZCK_K_ATTACH_RESP = 3,	/* request id, length, Buffer Descriptors V1 */
+	ZCK_K_GONE = 4,		/* registration reg's rank left: stop using it */
 	ZCK_K_LAST
 };
 #define ZCK_ROUTE_SIZE 16u
@@ -122,6 +124,7 @@ struct zck_conn {
 	struct zc_smbd_limits lim;
 	atomic_t sq_ops;	/* RDMA and registration WRs in flight */
 	struct list_head pend;	/* struct zck_req waiting for a response */
+	struct list_head peers;	/* struct zck_peer using this connection */
 	u64 next_req;
 	unsigned long deadline;	/* jiffies: connect must be done by */
 	struct work_struct kill_work;
@@ -151,6 +154,8 @@ struct zck_reg {
 	struct rcu_head rcu;
 	struct work_struct free_work;
 	struct list_head drop_node;
+	struct list_head all_node;	/* zck_all_regs, until freed */
+	struct delayed_work grace_work;
 	bool dev_gone;
 	unsigned long npages_held;
 	u32 id;
@@ -175,6 +180,8 @@ struct zck_reg {
 
 /* A remote rank this file attached. */
 struct zck_peer {
+	struct list_head cnode;	/* conn->peers */
+	bool gone;		/* its rank left (ZCK_K_GONE) */
 	struct zck_conn *conn;
 	u32 rank, reg;
 	u64 len, chunk_bytes;
@@ -245,6 +252,9 @@ struct zck_reg *zck_reg_find(const u8 *job, u32 rank);
 void zck_addrs_report(struct seq_buf *s);
 int zck_reg_amo(struct zck_reg *r, const struct zc_msg_hdr *h, u64 *old);
 void zck_regs_drop_dev(struct zck_dev *d);
+void zck_regs_flush(void);
+void zck_conns_gone(struct zck_dev *d, u32 reg);
+void zck_chan_gone(struct zck_conn *c, u32 reg);
 void zck_reg_fill_desc(struct zck_reg *r, struct zc_smbd_buffer_desc *d);
 extern atomic_long_t zck_nregs;
 void zck_reg_put(struct zck_reg *r);

@@ -216,8 +216,9 @@ static int send_locked(struct zck_conn *c, const struct zck_route *rt,
 	if (!b)
 		return -ENOBUFS;	/* the peer broke the credit rules */
 	zck_route_encode(rt, (u8 *)b->data + ZC_SMBD_DATA_OFFSET);
-	memcpy((u8 *)b->data + ZC_SMBD_DATA_OFFSET + ZCK_ROUTE_SIZE, body,
-	       body_len);
+	if (body_len)
+		memcpy((u8 *)b->data + ZC_SMBD_DATA_OFFSET + ZCK_ROUTE_SIZE,
+		       body, body_len);
 	b->len = len;
 	list_add_tail(&b->node, &c->outq);
 	kick_locked(c);
@@ -404,9 +405,9 @@ static void serve_amo(struct zck_conn *c, const struct zck_route *rt,
 	int rc;
 
 	r = zck_reg_lookup(rt->reg);
-	rc = r ? zc_msg_hdr_decode(body, len, len, r->len, &h, &why) : -ENOENT;
+	rc = r ? zc_msg_hdr_decode(body, len, len, r->len, &h, &why) : -ESHUTDOWN;
 	if (!r)
-		why = "no such registration";
+		why = "no such registration (its rank left)";
 	if (!rc && h.op != ZC_MSG_AMO) {
 		rc = -EPROTO;
 		why = "not an atomic";
@@ -446,6 +447,16 @@ static void on_amo_resp(struct zck_conn *c, const struct zck_route *rt,
 	r = pend_find(c, h.seq);
 	if (r)
 		req_finish(c, r, rt->status, h.value);
+}
+
+/* Under c->lock: the peers of that heap fail their ops from now on. */
+void zck_chan_gone(struct zck_conn *c, u32 reg)
+{
+	struct zck_peer *p;
+
+	list_for_each_entry(p, &c->peers, cnode)
+		if (p->reg == reg)
+			WRITE_ONCE(p->gone, true);
 }
 
 /* An attach request, served from zck_wq: it may have to register the
@@ -589,6 +600,9 @@ static void on_data(struct zck_conn *c, const u8 *p, u32 len)
 		break;
 	case ZCK_K_ATTACH_RESP:
 		on_attach_resp(c, &rt, p, len);
+		break;
+	case ZCK_K_GONE:
+		zck_chan_gone(c, rt.reg);
 		break;
 	}
 }

@@ -127,8 +127,15 @@ static int cmd_reg(struct zck_file *f, struct io_uring_cmd *cmd,
 
 static void peer_free(struct zck_peer *p)
 {
-	if (p->conn)
+	unsigned long fl;
+
+	if (p->conn) {
+		spin_lock_irqsave(&p->conn->lock, fl);
+		if (p->cnode.next)
+			list_del(&p->cnode);
+		spin_unlock_irqrestore(&p->conn->lock, fl);
 		zck_conn_put(p->conn);
+	}
 	kfree(p->desc);
 	kfree(p);
 }
@@ -248,6 +255,11 @@ static int cmd_attach(struct zck_file *f, struct io_uring_cmd *cmd,
 	r->desc = NULL;
 	rc = xa_alloc(&f->peers, &handle, p, xa_limit_31b, GFP_KERNEL);
 	if (!rc) {
+		unsigned long fl;
+
+		spin_lock_irqsave(&p->conn->lock, fl);
+		list_add(&p->cnode, &p->conn->peers);
+		spin_unlock_irqrestore(&p->conn->lock, fl);
 		p = NULL;
 		zck_cmd_complete(cmd, (int)handle, 0);
 		rc = -EIOCBQUEUED;
@@ -369,6 +381,8 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 
 	if (!p)
 		return -EBADF;
+	if (READ_ONCE(p->gone))
+		return -ESHUTDOWN;
 	if (!m->len)
 		return 0;
 	if (m->off > p->len || m->len > p->len - m->off)
@@ -472,6 +486,8 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 
 	if (!p)
 		return -EBADF;
+	if (READ_ONCE(p->gone))
+		return -ESHUTDOWN;
 	if ((a->width != 4 && a->width != 8) || a->op >= 8 || a->fetch > 1 ||
 	    !all_zero(a->pad, sizeof(a->pad)))
 		return -EINVAL;

@@ -71,6 +71,7 @@ static struct zck_conn *conn_alloc(struct zck_dev *dev, __be32 laddr,
 	INIT_LIST_HEAD(&c->tx_free);
 	INIT_LIST_HEAD(&c->outq);
 	INIT_LIST_HEAD(&c->pend);
+	INIT_LIST_HEAD(&c->peers);
 	INIT_WORK(&c->kill_work, conn_kill_work);
 	c->next_req = 1;
 	c->deadline = jiffies + msecs_to_jiffies(zck_timeout_ms);
@@ -462,6 +463,21 @@ void zck_conns_tick(void)
 		}
 		spin_unlock_irqrestore(&c->lock, fl);
 	}
+	mutex_unlock(&zck_lock);
+}
+
+/* A heap of d's files is going: every peer of it learns before its MRs
+ * go (a WRITE into an invalid MR would break the connection for every
+ * rank that shares it). */
+void zck_conns_gone(struct zck_dev *d, u32 reg)
+{
+	struct zck_route rt = { .kind = ZCK_K_GONE, .reg = reg };
+	struct zck_conn *c;
+
+	mutex_lock(&zck_lock);
+	list_for_each_entry(c, &zck_conns, node)
+		if (c->dev == d && READ_ONCE(c->state) == ZCK_C_UP)
+			(void)zck_chan_send(c, &rt, NULL, 0);
 	mutex_unlock(&zck_lock);
 }
 

@@ -133,6 +133,7 @@ static void __exit zck_exit(void)
 	misc_deregister(&zck_misc);
 	cancel_delayed_work_sync(&zck_tick_work);
 	zck_listen_stop();
+	zck_regs_flush();
 	zck_conns_kill_all();
 	zck_dev_client_unregister();
 	destroy_workqueue(zck_wq);

@@ -25,6 +25,8 @@
 #include "zck.h"
 
 static DEFINE_XARRAY_ALLOC1(zck_regs);
+static LIST_HEAD(zck_all_regs);		/* every one not yet freed */
+static DEFINE_SPINLOCK(zck_all_lock);
 static u32 zck_regs_next;
 atomic_long_t zck_nregs;
 
@@ -66,6 +68,9 @@ static void reg_free_work(struct work_struct *w)
 		mmdrop(r->mm);
 	}
 	atomic64_sub(r->npages, &zck_pinned_pages);
+	spin_lock(&zck_all_lock);
+	list_del(&r->all_node);
+	spin_unlock(&zck_all_lock);
 	kvfree(r->pages);
 	kfree(r->chunk);
 	kfree_rcu(r, rcu);
@@ -206,6 +211,9 @@ int zck_reg_create(struct zck_file *f, struct io_uring_cmd *cmd, u64 addr,
 		return -ENOMEM;
 	kref_init(&r->ref);
 	mutex_init(&r->mutex);
+	spin_lock(&zck_all_lock);
+	list_add(&r->all_node, &zck_all_regs);
+	spin_unlock(&zck_all_lock);
 	r->uaddr = addr;
 	r->len = len;
 	r->npages = len >> PAGE_SHIFT;
@@ -240,13 +248,46 @@ int zck_reg_create(struct zck_file *f, struct io_uring_cmd *cmd, u64 addr,
 	return 0;
 }
 
-/* The owner's last word: no new lookup finds it; peers' requests in
- * flight keep it (and its pages) until they finish. */
+static void reg_grace_work(struct work_struct *w)
+{
+	zck_reg_put(container_of(w, struct zck_reg, grace_work.work));
+}
+
+/* The owner's last word: no new lookup finds it; the peers are told
+ * (ZCK_K_GONE), and WRITEs they posted before they heard land in pages
+ * that stay ours (and mapped) for a grace period, so that no peer's
+ * connection breaks on an invalid key. */
 void zck_reg_release(struct zck_reg *r)
 {
 	xa_erase(&zck_regs, r->id);
 	atomic_long_dec(&zck_nregs);
-	zck_reg_put(r);
+	if (!r->remote) {
+		zck_reg_put(r);
+		return;
+	}
+	zck_conns_gone(r->dev, r->id);
+	INIT_DELAYED_WORK(&r->grace_work, reg_grace_work);
+	queue_delayed_work(zck_wq, &r->grace_work,
+			   msecs_to_jiffies(ZCK_GRACE_MS));
+}
+
+/* Unload: the grace periods end now. */
+void zck_regs_flush(void)
+{
+	struct zck_reg *r, *t;
+	LIST_HEAD(mine);
+
+	/* A grace we cancel is ours to end; one already running ends itself. */
+	spin_lock(&zck_all_lock);
+	list_for_each_entry(r, &zck_all_regs, all_node)
+		if (r->remote && r->grace_work.work.func &&
+		    cancel_delayed_work(&r->grace_work))
+			list_add(&r->drop_node, &mine);
+	spin_unlock(&zck_all_lock);
+	list_for_each_entry_safe(r, t, &mine, drop_node)
+		zck_reg_put(r);
+	flush_workqueue(zck_wq);
+	flush_workqueue(zck_wq);	/* the frees the graces queued */
 }
 
 struct reg_wait {
@@ -372,15 +413,14 @@ int zck_reg_amo(struct zck_reg *r, const struct zc_msg_hdr *h, u64 *old)
 void zck_regs_drop_dev(struct zck_dev *d)
 {
 	struct zck_reg *r, *t;
-	unsigned long id;
 	LIST_HEAD(mine);
 
 	flush_workqueue(zck_wq);	/* registrations being freed */
-	rcu_read_lock();
-	xa_for_each(&zck_regs, id, r)
+	spin_lock(&zck_all_lock);
+	list_for_each_entry(r, &zck_all_regs, all_node)
 		if (r->dev == d && kref_get_unless_zero(&r->ref))
 			list_add(&r->drop_node, &mine);
-	rcu_read_unlock();
+	spin_unlock(&zck_all_lock);
 	list_for_each_entry_safe(r, t, &mine, drop_node) {
 		mutex_lock(&r->mutex);
 		chunks_release(r);
