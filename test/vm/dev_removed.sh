@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# dev_removed.sh PROG: run PROG at 2 ranks over verbs on rxe0, delete rxe0
-# under it (rdma link delete), check that every rank saw the error and
-# ended, then put rxe0 back (rdma link add) for the tests that follow.
+# dev_removed.sh PROG [verbs|kernel]: run PROG at 2 ranks over that
+# provider on rxe0, delete rxe0 under it (rdma link delete), check that
+# every rank saw the error and ended, then put rxe0 back (rdma link add)
+# for the tests that follow.
 prog=$1
+prov=${2:-verbs}
 [ -e /sys/class/infiniband/rxe0 ] || { echo "skipped: no rxe0 here (runs in the RDMA guest)"; exit 77; }
+[ "$prov" = verbs ] || [ -e /dev/zcomm ] || { echo "skipped: the zcomm module is not loaded"; exit 77; }
 netdev=$(rdma link show rxe0/1 | sed -n 's/.*netdev \([^ ]*\).*/\1/p')
 out=$(mktemp)
-ZC_TRANSPORTS=verbs ZC_VERBS_DEVICE=rxe0 ZC_PEER_TIMEOUT=2s \
+ZC_TRANSPORTS=$prov ZC_VERBS_DEVICE=rxe0 ZC_KERNEL_DEVICE=rxe0 ZC_PEER_TIMEOUT=2s \
 	timeout -s INT -k 5 100 mpirun --allow-run-as-root --oversubscribe \
 	--bind-to none --enable-recovery -n 2 "$prog" >"$out" 2>&1 &
 pid=$!

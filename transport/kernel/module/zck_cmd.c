@@ -109,6 +109,10 @@ static int cmd_reg(struct zck_file *f, struct io_uring_cmd *cmd,
 
 	if (c->h.handle)
 		return -EINVAL;
+	/* Without the flag io_uring has no buffer for the command (and
+	 * importing one would trip its WARN_ON). */
+	if (!(cmd->flags & IORING_URING_CMD_FIXED))
+		return -EFAULT;
 	mutex_lock(&f->mutex);
 	if (!f->bound)
 		rc = -ENOTCONN;
