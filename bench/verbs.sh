@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# bench/verbs.sh: zcomm over the verbs provider beside perftest and UCX's
-# ucx_perftest (rc_verbs) on the same RDMA device, in ONE boot of the RDMA
+# bench/verbs.sh: zcomm over the verbs provider and over the kernel
+# provider (the zcomm module, loaded from BUILD/kmod when it was built)
+# beside perftest and UCX's ucx_perftest (rc_verbs) on the same RDMA
+# device, in ONE boot of the RDMA
 # guest (test/vm/rdma-vm.sh: Soft-RoCE rxe0 and Soft-iWARP siw0 under
 # qemu). Open MPI is not the twin here: Debian's Open MPI 4.1 + UCX 1.13
 # does not run over rxe (doc/verbs.md). TCG makes absolute figures
@@ -45,9 +47,17 @@ T=$OUT/verbs.d
 mkdir -p "$T"
 ip_of() { case $1 in rxe0) echo "$RDMA_VM_RXE_IP" ;; siw0) echo "$RDMA_VM_SIW_IP" ;; esac; }
 
+KMOD=0
+if [ -f "$BUILD/kmod/zcomm.ko" ] && insmod "$BUILD/kmod/zcomm.ko"; then
+	KMOD=1
+else
+	echo "kernel provider: no module in $BUILD/kmod (configure with -DZC_KDIR=...): its rows say n/a"
+fi
 # zcomm: one figure (the column for SIZE) from an OSU-style program.
-zc() {	# dev prog size
-	ZC_TRANSPORTS=verbs ZC_VERBS_DEVICE=$1 timeout -k 5 120 mpirun \
+zc() {	# dev prog size [provider]
+	local prov=${4:-verbs}
+	[ "$prov" = kernel ] && [ $KMOD = 0 ] && return
+	ZC_TRANSPORTS=$prov ZC_VERBS_DEVICE=$1 ZC_KERNEL_DEVICE=$1 timeout -k 5 120 mpirun \
 		--oversubscribe --bind-to none -n 2 "$B/$2" -m "$3:$3" -t 300 2>/dev/null |
 		awk -v s="$3" '$1 == s { print $2 }'
 }
@@ -95,6 +105,13 @@ for dev in $DEVS; do
 		pt "$dev" ib_read_bw 1048576 4 -n 200 >>"$T/$dev.pt_rbw"
 		ux "$dev" put_lat 8 >>"$T/$dev.ux_lat"
 		ux "$dev" put_bw 1048576 >>"$T/$dev.ux_bw"
+		zc "$dev" zc_put_pingpong 8 kernel | half >>"$T/$dev.zk_pp"
+		zc "$dev" zc_put_lat 8 kernel >>"$T/$dev.zk_put"
+		zc "$dev" zc_get_lat 8 kernel >>"$T/$dev.zk_get"
+		zc "$dev" zc_fadd_lat 8 kernel >>"$T/$dev.zk_fadd"
+		zc "$dev" zc_put_bw 1048576 kernel >>"$T/$dev.zk_bw"
+		zc "$dev" zc_get_lat 1048576 kernel >>"$T/$dev.zk_get1m"
+		zc "$dev" zc_get_lat 1048576 >>"$T/$dev.zc_get1m"
 	done
 	m() { if [ -s "$T/$dev.$1" ]; then median <"$T/$dev.$1"; else echo n/a; fi; }
 	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -112,5 +129,46 @@ for dev in $DEVS; do
 	echo "| put 1 MiB bandwidth (MB/s) | $(m zc_bw) | ib_write_bw | $(m pt_wbw) | $(ratio "$(m zc_bw)" "$(m pt_wbw)") |"
 	echo "| put 1 MiB bandwidth (MB/s) | $(m zc_bw) | ucx_perftest put_bw | $(m ux_bw) | $(ratio "$(m zc_bw)" "$(m ux_bw)") |"
 	echo "| (get side) | | ib_read_bw 1 MiB | $(m pt_rbw) | |"
+	echo
+	echo "Kernel provider (the zcomm module) on the same device, same boot:"
+	echo
+	echo "| measurement | zcomm kernel | zcomm verbs | kernel/verbs | reference | reference value | kernel/ref |"
+	echo "|---|---:|---:|---:|---|---:|---:|"
+	echo "| put 8 B, half a put ping-pong (us) | $(m zk_pp) | $(m zc_pp) | $(ratio "$(m zk_pp)" "$(m zc_pp)") | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zk_pp)" "$(m pt_wlat)") |"
+	echo "| put 8 B + quiet (us) | $(m zk_put) | $(m zc_put) | $(ratio "$(m zk_put)" "$(m zc_put)") | ib_write_lat x2 | $(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}') | $(ratio "$(m zk_put)" "$(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}')") |"
+	echo "| get 8 B (us) | $(m zk_get) | $(m zc_get) | $(ratio "$(m zk_get)" "$(m zc_get)") | ib_read_lat | $(m pt_rlat) | $(ratio "$(m zk_get)" "$(m pt_rlat)") |"
+	echo "| get 1 MiB (us) | $(m zk_get1m) | $(m zc_get1m) | $(ratio "$(m zk_get1m)" "$(m zc_get1m)") | | | |"
+	echo "| fetch-add 8 B (us) | $(m zk_fadd) | $(m zc_fadd) | $(ratio "$(m zk_fadd)" "$(m zc_fadd)") | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zk_fadd)" "$(m pt_alat)") |"
+	echo "| put 1 MiB bandwidth (MB/s) | $(m zk_bw) | $(m zc_bw) | $(ratio "$(m zk_bw)" "$(m zc_bw)") | ib_write_bw | $(m pt_wbw) | $(ratio "$(m zk_bw)" "$(m pt_wbw)") |"
 	} | tee -a "$OUT/verbs.md"
 done
+
+# The passthrough round trip, and what 8 ranks on one node hold: RC
+# connections (queue pairs) and pinned memory, kernel against verbs.
+if [ $KMOD = 1 ] && [ -x "$BUILD/bench/kernel_rtt" ]; then
+	{
+	echo
+	echo "## io_uring passthrough and resources at 8 ranks"
+	echo
+	"$BUILD/bench/kernel_rtt" 20000 | awk '{ printf "- %s: %s us per command\n", $1, $2 }'
+	} | tee -a "$OUT/verbs.md"
+	prog=$BUILD/test/vm/t_kernel_conns
+	if [ -x "$prog" ]; then
+		for prov in kernel verbs; do
+			ZC_TRANSPORTS=$prov ZC_KERNEL_DEVICE=rxe0 ZC_VERBS_DEVICE=rxe0 \
+			ZC_HEAP_SIZE=64M ZC_PEER_TIMEOUT=20s ZC_TEST_OUT=$T/res8.$prov \
+				timeout -k 5 300 mpirun --oversubscribe --bind-to none \
+				-n 8 "$prog" >/dev/null 2>&1
+		done
+		kq=$(grep 'link rxe0' "$T/res8.kernel.qp" | grep 'type RC' | grep -vc ' pid ')
+		vq=$(grep 'link rxe0' "$T/res8.verbs.qp" | grep 'type RC' | grep -c ' pid ')
+		kp=$(sed -n 's/.*pinned_pages \([0-9]*\).*/\1/p' "$T/res8.kernel.report")
+		vm=$(grep -o 'mrlen [0-9]*' "$T/res8.verbs.mr" 2>/dev/null | awk '{ s += $2 } END { print s + 0 }')
+		{
+		echo "- 8 ranks, ZC_HEAP_SIZE=64M, every peer over the provider:"
+		echo "  kernel $kq RC queue pairs on rxe0 (one loopback connection), $((kp * 4 / 1024)) MiB pinned;"
+		echo "  verbs $vq RC queue pairs (28 connections), $((vm / 1048576)) MiB registered"
+		} | tee -a "$OUT/verbs.md"
+	fi
+	rmmod zcomm || echo "rmmod zcomm failed"
+fi

@@ -40,7 +40,8 @@ int main(void)
 		char cmd[1024];
 
 		snprintf(cmd, sizeof(cmd), "cat /dev/zcomm > %s.report 2>&1; "
-			 "rdma resource show qp > %s.qp 2>&1", out, out);
+			 "rdma resource show qp > %s.qp 2>&1; rdma resource show mr "
+			 "> %s.mr 2>&1", out, out, out);
 		T_ASSERT(system(cmd) == 0, "%s", cmd);
 	}
 	if (getenv("ZC_TEST_HOLD")) {
