@@ -182,40 +182,16 @@ static int rma(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
 	return zc_kernel_cmd(p, op, &m, sizeof(m), -1, r);
 }
 
-int zc_kernel_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
-		  size_t len, struct zc_comp *comp)
+/*
+ * A put or get. Heap memory goes as it is. Other memory goes through
+ * bounce slots, a slot per piece: a put's source is copied at once (so it
+ * is free on return), a get's destination filled at each piece's CQE; a
+ * get of several pieces waits for them here.
+ */
+static int xfer(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
+		char *local, size_t len, struct zc_comp *comp)
 {
-	size_t o;
-	int rc = 0;
-
-	if (p->dead[rank])
-		return -ZC_EPEERDEAD;
-	if (!len)
-		return 0;
-	if (in_heap(p, src, len)) {
-		rc = rma(p, ZCK_OP_PUT, rank, off, (void *)src, len, comp, -1,
-			 NULL);
-		return rc ? rc : ZC_INPROGRESS;
-	}
-	/* Copied: the source is free at once, the slots at the CQEs. */
-	for (o = 0; o < len && !rc; o += p->slot_size) {
-		size_t n = len - o < p->slot_size ? len - o : p->slot_size;
-		int s = slot_get(p);
-		char *b = p->bounce + (size_t)s * p->slot_size;
-
-		memcpy(b, (const char *)src + o, n);
-		rc = rma(p, ZCK_OP_PUT, rank, off + o, b, n, NULL, s, NULL);
-	}
-	if (rc)
-		return rc;
-	if (comp)
-		zc_comp_done(comp, 0);
-	return ZC_INPROGRESS;
-}
-
-int zc_kernel_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
-		  size_t len, struct zc_comp *comp)
-{
+	bool put = op == ZCK_OP_PUT, one = len <= p->slot_size;
 	struct zc_comp all;
 	size_t o;
 	int rc = 0;
@@ -224,27 +200,23 @@ int zc_kernel_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 		return -ZC_EPEERDEAD;
 	if (!len)
 		return 0;
-	if (in_heap(p, dst, len)) {
-		rc = rma(p, ZCK_OP_GET, rank, off, dst, len, comp, -1, NULL);
+	if (in_heap(p, local, len)) {
+		rc = rma(p, op, rank, off, local, len, comp, -1, NULL);
 		return rc ? rc : ZC_INPROGRESS;
 	}
-	if (len <= p->slot_size) {
-		int s = slot_get(p);
-
-		rc = rma(p, ZCK_OP_GET, rank, off, p->bounce + (size_t)s *
-			 p->slot_size, len, comp, s, dst);
-		return rc ? rc : ZC_INPROGRESS;
-	}
-	/* Larger than a slot: the pieces complete this call's counter. */
 	zc_comp_init(&all, 0);
 	for (o = 0; o < len && !rc; o += p->slot_size) {
 		size_t n = len - o < p->slot_size ? len - o : p->slot_size;
 		int s = slot_get(p);
+		char *b = p->bounce + (size_t)s * p->slot_size;
+		struct zc_comp *c = put ? NULL : one ? comp : &all;
 
-		atomic_fetch_add(&all.pending, 1);
-		rc = rma(p, ZCK_OP_GET, rank, off + o, p->bounce + (size_t)s *
-			 p->slot_size, n, &all, s, (char *)dst + o);
-		if (rc)
+		if (put)
+			memcpy(b, local + o, n);
+		if (c == &all)
+			atomic_fetch_add(&all.pending, 1);
+		rc = rma(p, op, rank, off + o, b, n, c, s, put ? NULL : local + o);
+		if (rc && c == &all)
 			atomic_fetch_sub(&all.pending, 1);
 	}
 	while (atomic_load(&all.pending) > 0)
@@ -253,9 +225,21 @@ int zc_kernel_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 		rc = atomic_load(&all.status);
 	if (rc)
 		return rc;
-	if (comp)
+	if (comp && (put || !one))
 		zc_comp_done(comp, 0);
 	return ZC_INPROGRESS;
+}
+
+int zc_kernel_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
+		  size_t len, struct zc_comp *comp)
+{
+	return xfer(p, ZCK_OP_PUT, rank, off, (char *)src, len, comp);
+}
+
+int zc_kernel_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
+		  size_t len, struct zc_comp *comp)
+{
+	return xfer(p, ZCK_OP_GET, rank, off, dst, len, comp);
 }
 
 int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,

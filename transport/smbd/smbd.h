@@ -368,6 +368,11 @@ int zc_smbd_credits_on_recv(struct zc_smbd_credits *c,
 
 /* ---- the negotiate exchange of a connection (smbd_chan.c) ------------- */
 
+/* The limits of a channel that sends and receives messages of msg_size
+ * bytes, reassembles no more than the protocol floor (it never
+ * fragments: verbs, kernel) and moves up to 1 GiB per RDMA op. */
+void zc_smbd_chan_limits(struct zc_smbd_limits *l, uint32_t msg_size);
+
 /* Encodes our negotiate request from our limits (20 bytes, or -ENOBUFS). */
 int zc_smbd_chan_request(const struct zc_smbd_limits *local, uint16_t credits,
 			 void *buf, size_t len);

@@ -11,6 +11,15 @@
 
 #include "smbd.h"
 
+void zc_smbd_chan_limits(struct zc_smbd_limits *l, uint32_t msg_size)
+{
+	l->max_send_size = msg_size;
+	l->max_receive_size = msg_size;
+	l->max_fragmented_send_size = ZC_SMBD_MIN_FRAGMENTED_SIZE;
+	l->max_fragmented_recv_size = ZC_SMBD_MIN_FRAGMENTED_SIZE;
+	l->max_read_write_size = 1u << 30;
+}
+
 int zc_smbd_chan_request(const struct zc_smbd_limits *local, uint16_t credits,
 			 void *buf, size_t len)
 {

@@ -91,11 +91,7 @@ static int ext_check(struct zc_verbs_conn *c, const unsigned char *b)
 
 static void local_limits(struct zc_smbd_limits *l)
 {
-	l->max_send_size = ZC_VERBS_MSG_SIZE;
-	l->max_receive_size = ZC_VERBS_MSG_SIZE;
-	l->max_fragmented_send_size = ZC_SMBD_MIN_FRAGMENTED_SIZE;
-	l->max_fragmented_recv_size = ZC_SMBD_MIN_FRAGMENTED_SIZE;
-	l->max_read_write_size = 1u << 30;
+	zc_smbd_chan_limits(l, ZC_VERBS_MSG_SIZE);
 }
 
 static int send_request(struct zc_verbs_conn *c)

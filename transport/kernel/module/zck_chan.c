@@ -24,11 +24,7 @@
 
 static void local_limits(struct zc_smbd_limits *l)
 {
-	l->max_send_size = ZCK_MSG_SIZE;
-	l->max_receive_size = ZCK_MSG_SIZE;
-	l->max_fragmented_send_size = ZC_SMBD_MIN_FRAGMENTED_SIZE;
-	l->max_fragmented_recv_size = ZC_SMBD_MIN_FRAGMENTED_SIZE;
-	l->max_read_write_size = 1u << 30;
+	zc_smbd_chan_limits(l, ZCK_MSG_SIZE);
 }
 
 void zck_route_encode(const struct zck_route *rt, void *buf)
