@@ -152,7 +152,8 @@ if [ $KMOD = 1 ] && [ -x "$BUILD/bench/kernel_rtt" ]; then
 	echo
 	"$BUILD/bench/kernel_rtt" 20000 | awk '{ printf "- %s: %s us per command\n", $1, $2 }'
 	} | tee -a "$OUT/verbs.md"
-	prog=$BUILD/test/vm/t_kernel_conns
+	prog=$BUILD/test/vm/t_kernel_conns	# a tests build's (or ./build's)
+	[ -x "$prog" ] || prog=$ROOT/build/test/vm/t_kernel_conns
 	if [ -x "$prog" ]; then
 		for prov in kernel verbs; do
 			ZC_TRANSPORTS=$prov ZC_KERNEL_DEVICE=rxe0 ZC_VERBS_DEVICE=rxe0 \
