@@ -320,11 +320,14 @@ static void zc_kernel_info(FILE *out)
 {
 	char buf[16384];
 
-	if (report(buf, sizeof(buf)))
+	if (report(buf, sizeof(buf))) {
 		fprintf(out, "  kernel: module not loaded (no %s)\n",
 			ZC_KERNEL_DEV);
-	else
-		fprintf(out, "%s", buf);
+		return;
+	}
+	fprintf(out, "  kernel: the module's report (%s):\n", ZC_KERNEL_DEV);
+	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+		fprintf(out, "    %s\n", l);
 }
 
 const struct zc_provider_ops zc_kernel_ops = {
