@@ -17,9 +17,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZC_WERROR=ON \
 	-DZC_KDIR="$kdir"
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 600 -LE rdma)
-# The verbs label (the mp, collectives and OpenSHMEM suites over verbs on
-# Soft-RoCE and Soft-iWARP, and the verbs fault tests) in one boot of the
-# RDMA guest; says SKIPPED, with the reason, where the guest cannot boot.
+# The rdma label (the mp, collectives and OpenSHMEM suites over verbs and
+# the mp suite over the kernel provider, on Soft-RoCE and Soft-iWARP, and
+# the fault tests of both; the zcomm module loaded, dmesg scanned, the
+# module unloaded at the end) in one boot of the RDMA guest; says
+# SKIPPED, with the reason, where the guest cannot boot.
 bash test/vm/run_in_guest.sh build
 
 # Sanitizers: the library and the multi-process tests. PMIx and Open MPI
