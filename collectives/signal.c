@@ -105,17 +105,17 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 		__atomic_store_n((uint64_t *)r, epoch, __ATOMIC_RELEASE);
 		return 0;
 	}
-	/* Data then flag on one ordered path: one-way, no round trip. */
+	/* Data and flag in one message where the provider can: one-way,
+	 * no round trip. */
 	if (len) {
 		const void *copy;
 
 		rc = stage(t, data, len, &copy);
-		if (!rc)
-			rc = zc_core_put_nbi(cell + off, copy, len, t->world[m]);
+		return rc ? rc : zc_core_put_signal_nbi(cell + off, copy, len,
+							(uint64_t *)cell, epoch,
+							ZC_AMO_SET, t->world[m]);
 	}
-	if (!rc)
-		rc = zc_coll_signal(t, m, (uint64_t *)cell, epoch);
-	return rc;
+	return zc_coll_signal(t, m, (uint64_t *)cell, epoch);
 }
 
 int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,

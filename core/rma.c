@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* put/get (blocking, nbi, strided), quiet and fence. */
 #include <errno.h>
+#include <stddef.h>
 
 #include "zc_core.h"
 
@@ -48,6 +49,31 @@ int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s)
 
 enum rma_kind { RMA_PUT, RMA_GET };
 
+/* The checks of one transfer: 0 (offset in *off_p), 1 when there is
+ * nothing to move, or a negative code (logged). */
+static int rma_args(const char *fn, enum rma_kind kind, const void *sym,
+		    const void *local, size_t len, int rank, bool lib,
+		    uint64_t *off_p)
+{
+	int rc;
+
+	/* Zero bytes touch no memory: any pointers will do (the specification
+	 * says so for shmem), but the rank must still be one. */
+	if (!len) {
+		rc = zc_rma_check(zc_ctx->heap, 0, rank, lib, off_p);
+		return rc ? rc : 1;
+	}
+	/* The caller's own buffer: never handed to a provider (over tcp
+	 * the kernel would fail the send and the connection with it). */
+	if (__builtin_expect(!local, 0)) {
+		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
+		       fn, kind == RMA_PUT ? "source" : "destination", len,
+		       rank);
+		return -EINVAL;
+	}
+	return zc_rma_check(sym, len, rank, lib, off_p);
+}
+
 static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 		      int rank, struct zc_comp *comp, bool lib)
 {
@@ -58,21 +84,9 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	int rc;
 
 	ZC_CHECK_INIT_FN(fn);
-	/* Zero bytes touch no memory: any pointers will do (the specification
-	 * says so for shmem), but the rank must still be one. */
-	if (!len)
-		return zc_rma_check(zc_ctx->heap, 0, rank, lib, &off);
-	/* The caller's own buffer: never handed to a provider (over tcp
-	 * the kernel would fail the send and the connection with it). */
-	if (__builtin_expect(!local, 0)) {
-		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
-		       fn, kind == RMA_PUT ? "source" : "destination", len,
-		       rank);
-		return -EINVAL;
-	}
-	rc = zc_rma_check(sym, len, rank, lib, &off);
+	rc = rma_args(fn, kind, sym, local, len, rank, lib, &off);
 	if (rc)
-		return rc;
+		return rc < 0 ? rc : 0;
 	s = zc_ctx->peers[rank].slot;
 	if (kind == RMA_PUT)
 		rc = s->ops->put(s->prov, rank, off, local, len, comp);
@@ -131,6 +145,81 @@ int zc_core_get(void *dest, const void *src, size_t len, int rank)
 
 	zc_comp_init(&c, 1);
 	return rma(RMA_GET, (void *)src, dest, len, rank, &c, true);
+}
+
+static bool has_put_signal(const struct zc_provider_ops *o)
+{
+	return o->size > offsetof(struct zc_provider_ops, put_signal) &&
+	       o->put_signal;
+}
+
+/* Put, then the signal, which the target sees only after the data: one
+ * provider op where the provider has one, else put, fence, atomic. */
+static int put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
+		      uint64_t value, enum zc_amo_op op, int rank, bool nbi,
+		      bool lib)
+{
+	const char *fn = nbi ? "zc_put_signal_nbi" : "zc_put_signal";
+	struct zc_provider_slot *s;
+	struct zc_comp c;
+	uint64_t off, soff;
+	int rc;
+
+	ZC_CHECK_INIT_FN(fn);
+	if (op != ZC_AMO_SET && op != ZC_AMO_ADD) {
+		zc_err("%s: signal operation %d is neither ZC_AMO_SET nor "
+		       "ZC_AMO_ADD", fn, (int)op);
+		return -EINVAL;
+	}
+	rc = zc_rma_check(sig, 8, rank, lib, &soff);
+	if (!rc && (soff & 7)) {
+		zc_err("%s: signal at heap offset %lu of rank %d is not "
+		       "8-byte aligned", fn, (unsigned long)soff, rank);
+		rc = -EINVAL;
+	}
+	if (!rc)
+		rc = rma_args(fn, RMA_PUT, dest, src, len, rank, lib, &off);
+	if (rc < 0)
+		return rc;
+	s = zc_ctx->peers[rank].slot;
+	if (rc == 1 || !has_put_signal(s->ops)) {
+		zc_comp_init(&c, 1);
+		rc = rma(RMA_PUT, dest, (void *)src, len, rank,
+			 nbi ? NULL : &c, lib);
+		if (!rc)
+			rc = zc_fence();
+		return rc ? rc : lib ? zc_core_atomic(op, sig, 8, value, 0,
+						      rank, NULL)
+				     : zc_atomic(op, sig, 8, value, 0, rank,
+						 NULL);
+	}
+	zc_comp_init(&c, 1);
+	rc = s->ops->put_signal(s->prov, rank, off, src, len, soff, op, value,
+				nbi ? NULL : &c);
+	if (rc == ZC_INPROGRESS) {
+		s->dirty = true;
+		return nbi ? 0 : zc_comp_wait(&c, s);
+	}
+	return rc;
+}
+
+int zc_put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
+		  uint64_t value, enum zc_amo_op op, int rank)
+{
+	return put_signal(dest, src, len, sig, value, op, rank, false, false);
+}
+
+int zc_put_signal_nbi(void *dest, const void *src, size_t len, uint64_t *sig,
+		      uint64_t value, enum zc_amo_op op, int rank)
+{
+	return put_signal(dest, src, len, sig, value, op, rank, true, false);
+}
+
+int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
+			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
+			   int rank)
+{
+	return put_signal(dest, src, len, sig, value, op, rank, true, true);
 }
 
 /* The bytes from the first element of a strided array to the end of its

@@ -124,6 +124,9 @@ int zc_core_get(void *dest, const void *src, size_t len, int rank);
 int zc_core_atomic(enum zc_amo_op op, void *target, size_t width,
 		   uint64_t value, uint64_t cmp, int rank, uint64_t *old_p);
 void *zc_core_ptr(const void *sym, int rank);
+int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
+			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
+			   int rank);
 
 /* Wait for a queued op, driving the provider if it has no thread. */
 int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s);

@@ -273,6 +273,10 @@ int zc_tcp_progress(struct zc_prov *p);
 /* tcp_ops.c */
 int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp);
+int zc_tcp_put_signal(struct zc_prov *p, int rank, uint64_t off,
+		      const void *src, size_t len, uint64_t sig_off,
+		      enum zc_amo_op sig_op, uint64_t sig_value,
+		      struct zc_comp *comp);
 int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp);
 int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,

@@ -474,4 +474,5 @@ const struct zc_provider_ops zc_tcp_ops = {
 	.progress = zc_tcp_progress,
 	.peer_status = zc_tcp_peer_status,
 	.flags = ZC_PROV_F_THREAD,
+	.put_signal = zc_tcp_put_signal,
 };

@@ -113,11 +113,20 @@ static size_t max_payload(const struct zc_tcp_conn *c)
 	return c->lim.max_fragmented_send_size - ZC_MSG_HDR_SIZE;
 }
 
+/* The signal that rides on a put's last piece (PUT_SIGNAL). */
+struct sig {
+	uint64_t off;
+	enum zc_amo_op op;
+	uint64_t value;
+};
+
 /* Put or get, split at the negotiated fragmented size; only the last
- * piece completes comp. A put's pieces need no table entry except that
- * one (acks are cumulative); every get piece has one, for its reply. */
+ * piece completes comp, and carries sig (puts only) when there is one.
+ * A put's pieces need no table entry except that one (acks are
+ * cumulative); every get piece has one, for its reply. */
 static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
-	       char *buf, size_t len, struct zc_comp *comp)
+	       char *buf, size_t len, struct zc_comp *comp,
+	       const struct sig *sig)
 {
 	struct zc_tcp_conn *c = conn_of(p, rank);
 	bool put = op == ZC_MSG_PUT;
@@ -146,6 +155,13 @@ static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
 		t->oh.op = op;
 		t->oh.off = off + done;
 		t->oh.len = n;
+		if (last && sig) {
+			t->oh.op = ZC_MSG_PUT_SIGNAL;
+			t->oh.width = 8;
+			t->oh.amo = (uint8_t)sig->op;
+			t->oh.value = sig->value;
+			t->oh.cmp = sig->off;
+		}
 		if (put) {
 			if (inl)
 				memcpy(t->inl, buf + done, n);
@@ -162,13 +178,23 @@ int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp)
 {
 	/* The source is only read (the cast serves the shared loop). */
-	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp);
+	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp, NULL);
+}
+
+int zc_tcp_put_signal(struct zc_prov *p, int rank, uint64_t off,
+		      const void *src, size_t len, uint64_t sig_off,
+		      enum zc_amo_op sig_op, uint64_t sig_value,
+		      struct zc_comp *comp)
+{
+	const struct sig sig = { sig_off, sig_op, sig_value };
+
+	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp, &sig);
 }
 
 int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {
-	return rma(p, rank, ZC_MSG_GET, off, dst, len, comp);
+	return rma(p, rank, ZC_MSG_GET, off, dst, len, comp, NULL);
 }
 
 int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,

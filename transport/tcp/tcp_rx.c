@@ -148,7 +148,7 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
 		return 0;
 	}
-	/* PUT, GET, AMO: the peer's requests, served in order. */
+	/* PUT, PUT_SIGNAL, GET, AMO: the peer's requests, in order. */
 	if (zc_tcp_params.test_delay_us > 0)
 		usleep((useconds_t)zc_tcp_params.test_delay_us);
 	switch (h->op) {
@@ -159,6 +159,10 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 		old = zc_msg_amo_apply(p->heap, h);
 		if (h->flags & ZC_MSG_F_FETCH)
 			reply(c, h, ZC_MSG_AMO_RESP, NULL, 0, old);
+		break;
+	case ZC_MSG_PUT_SIGNAL:
+		/* The payload is in place: now the signal. */
+		zc_msg_signal_apply(p->heap, h);
 		break;
 	default:
 		break;
@@ -193,7 +197,8 @@ static int op_begin(struct zc_tcp_conn *c, const unsigned char *oh,
 	/* Requests travel on the requester's out connection, responses
 	 * come back on it; nothing else goes either way. */
 	if (c->initiator ? (h->op == ZC_MSG_PUT || h->op == ZC_MSG_GET ||
-			    h->op == ZC_MSG_AMO) :
+			    h->op == ZC_MSG_AMO ||
+			    h->op == ZC_MSG_PUT_SIGNAL) :
 			   (h->op == ZC_MSG_GET_RESP ||
 			    h->op == ZC_MSG_AMO_RESP))
 		return bad(c, "op %u in the wrong direction", h->op);
@@ -206,6 +211,7 @@ static int op_begin(struct zc_tcp_conn *c, const unsigned char *oh,
 		c->grant_due = true;
 	switch (h->op) {
 	case ZC_MSG_PUT:
+	case ZC_MSG_PUT_SIGNAL:
 	case ZC_MSG_GET:
 	case ZC_MSG_AMO:
 		if (h->seq != c->rx_seq + 1)
@@ -380,6 +386,7 @@ static int parse(struct zc_tcp_conn *c)
 				continue;
 			}
 			if (rx->cur.op != ZC_MSG_PUT &&
+			    rx->cur.op != ZC_MSG_PUT_SIGNAL &&
 			    rx->cur.op != ZC_MSG_GET_RESP)
 				dst = NULL;
 			rx->head += frame + ZC_MSG_HDR_SIZE;
