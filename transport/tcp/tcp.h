@@ -54,6 +54,7 @@ struct zc_tcp_params {
 	long connect_timeout_ms;	/* ZC_TCP_CONNECT_TIMEOUT */
 	long test_delay_us;	/* ZC_TCP_TEST_DELAY_US */
 	long spin_us;		/* ZC_TCP_SPIN_US: -1 = auto */
+	const char *progress_cpu;	/* ZC_TCP_PROGRESS_CPU */
 };
 extern struct zc_tcp_params zc_tcp_params;
 
@@ -196,6 +197,7 @@ struct zc_prov {
 	int nbi_err;			/* first error of a comp-less op */
 	long long last_timers_ms;	/* app thread's keepalive check */
 	long spin_ns;		/* app wait polls this long before sleeping */
+	bool oversub;		/* this node runs more ranks than CPUs */
 };
 
 extern const struct zc_provider_ops zc_tcp_ops;
@@ -206,6 +208,7 @@ struct io_uring_sqe *zc_tcp_sqe(struct io_uring *ring);
 int zc_tcp_submit(struct io_uring *ring);
 void zc_tcp_set_ud(struct io_uring_sqe *sqe, struct zc_tcp_conn *c,
 		   enum zc_tcp_ud kind);
+int zc_tcp_prep_recv(struct zc_tcp_conn *c);
 int zc_tcp_post_recv(struct zc_tcp_conn *c);
 int zc_tcp_post_accept(struct zc_prov *p);
 /* Handles every completion waiting on ring; returns how many. */

@@ -62,6 +62,12 @@ static const struct zc_param tcp_params[] = {
 	  "sleeping in the kernel; -1: 50 unless this node runs more ranks "
 	  "than CPUs (then 0: a spinner would steal the peer's CPU)",
 	  &zc_tcp_params.spin_us },
+	{ "ZC_TCP_PROGRESS_CPU", ZC_PARAM_STRING, "auto",
+	  "where the progress thread runs: inherit (the application's CPU "
+	  "mask), other (every online CPU but the application's), or auto "
+	  "(other when the application is bound to one CPU and this node "
+	  "runs no more ranks than CPUs, else inherit)",
+	  &zc_tcp_params.progress_cpu },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -99,6 +105,10 @@ static int params_check(void)
 	RANGE(!strcmp(t->send_zc, "auto") || !strcmp(t->send_zc, "on") ||
 	      !strcmp(t->send_zc, "off"), "ZC_TCP_SEND_ZC", "%s", t->send_zc,
 	      "auto, on or off");
+	RANGE(!strcmp(t->progress_cpu, "auto") ||
+	      !strcmp(t->progress_cpu, "inherit") ||
+	      !strcmp(t->progress_cpu, "other"), "ZC_TCP_PROGRESS_CPU", "%s",
+	      t->progress_cpu, "auto, inherit or other");
 #undef RANGE
 	return 0;
 }
@@ -324,6 +334,7 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 		p->spin_ns = zc_tcp_params.spin_us * 1000;
 	else
 		p->spin_ns = env->oversub ? 0 : 50000;
+	p->oversub = env->oversub;
 	/* Rank 0 makes the job's secret; every rank reads it in connect. */
 	if (env->rank == 0) {
 		if (getrandom(p->secret, sizeof(p->secret), 0) !=

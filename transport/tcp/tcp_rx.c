@@ -460,6 +460,12 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res)
 	}
 	if (rx->head == rx->tail)
 		rx->head = rx->tail = 0;
+	/* The next receive goes to the kernel with the ack or reply below,
+	 * in one submission (or alone, at the end). */
+	if (c->state != ZC_TCP_DEAD && zc_tcp_prep_recv(c)) {
+		zc_tcp_conn_fail(c, ZC_LOG_ERROR, "cannot post a receive");
+		return;
+	}
 	if (c->state == ZC_TCP_UP) {
 		pthread_mutex_lock(&c->lock);
 		uint16_t g = zc_smbd_credits_grantable(&c->cred);
@@ -473,6 +479,6 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res)
 		zc_tcp_tx_kick(c);
 		pthread_mutex_unlock(&c->lock);
 	}
-	if (c->state != ZC_TCP_DEAD && zc_tcp_post_recv(c))
+	if (io_uring_sq_ready(c->ring) && zc_tcp_submit(c->ring))
 		zc_tcp_conn_fail(c, ZC_LOG_ERROR, "cannot post a receive");
 }
