@@ -366,6 +366,29 @@ int zc_quiet(void)
 	return rc;
 }
 
+int zc_core_quiet_except(int rank)
+{
+	const struct zc_provider_ops *o;
+	struct zc_provider_slot *s;
+	int rc;
+
+	ZC_CHECK_INIT();
+	s = zc_ctx->peers[rank].slot;
+	o = s->ops;
+	if (!s->dirty || o->size <= offsetof(struct zc_provider_ops,
+					     quiet_others) ||
+	    !o->quiet_others)
+		return zc_quiet();
+	/* That provider keeps its dirty mark: ops to rank may be queued. */
+	s->dirty = false;
+	rc = each_dirty(true);
+	s->dirty = true;
+	if (!rc)
+		rc = o->quiet_others(s->prov, rank);
+	atomic_thread_fence(memory_order_seq_cst);
+	return rc;
+}
+
 int zc_fence(void)
 {
 	int rc;

@@ -208,6 +208,15 @@ struct zc_provider_ops {
 			  const void *src, size_t len, uint64_t sig_off,
 			  enum zc_amo_op sig_op, uint64_t sig_value,
 			  struct zc_comp *comp);
+
+	/* Quiet, except that puts and non-fetching atomics to rank need
+	 * not be complete, only ordered before every later op to rank
+	 * (as by fence); every other op, gets and fetching atomics to rank
+	 * included, is complete on return. For a caller whose next message
+	 * to rank is one that rank waits for before it goes on (a barrier
+	 * of two). Returns the first error of the ops it completed. May be
+	 * NULL: core calls quiet. */
+	int (*quiet_others)(struct zc_prov *prov, int rank);
 };
 
 /* The provider serves peers from a thread of its own, which may share a

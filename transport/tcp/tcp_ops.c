@@ -228,7 +228,9 @@ int zc_tcp_fence(struct zc_prov *p)
 	return 0;
 }
 
-int zc_tcp_quiet(struct zc_prov *p)
+/* Quiet; toward rank `except` only the replies are awaited (its
+ * requests are served in order, so what follows finds them done). */
+static int quiet(struct zc_prov *p, int except)
 {
 	int err;
 
@@ -238,14 +240,25 @@ int zc_tcp_quiet(struct zc_prov *p)
 		/* Bounded: a silent peer is declared dead by the keepalive
 		 * timers that zc_tcp_app_wait runs. */
 		while (c && c->state == ZC_TCP_UP &&
-		       (atomic_load_explicit(&c->acked, memory_order_relaxed) <
-			c->next_seq ||
+		       ((r != except &&
+			 atomic_load_explicit(&c->acked, memory_order_relaxed) <
+			 c->next_seq) ||
 			atomic_load_explicit(&c->npend, memory_order_relaxed)))
 			zc_tcp_app_wait(p, 1000);
 	}
 	err = p->nbi_err;
 	p->nbi_err = 0;
 	return err;
+}
+
+int zc_tcp_quiet(struct zc_prov *p)
+{
+	return quiet(p, -1);
+}
+
+int zc_tcp_quiet_others(struct zc_prov *p, int rank)
+{
+	return quiet(p, rank);
 }
 
 int zc_tcp_peer_status(struct zc_prov *p, int rank)
