@@ -155,6 +155,10 @@ int zc_coll_put(struct zc_team *t, void *dest, const void *src, size_t len,
  * then stays read until zc_coll_finish. */
 int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 		     size_t len, int member);
+/* zc_coll_put_fast, then zc_coll_signal(member, flag, v): one message
+ * where the provider carries a put with signal. */
+int zc_coll_put_signal(struct zc_team *t, void *dest, const void *src,
+		       size_t len, int member, uint64_t *flag, uint64_t v);
 /* Every zc_coll_put_fast source may be changed again (a quiet when one
  * was put from in place). */
 int zc_coll_finish(struct zc_team *t);

@@ -95,7 +95,6 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 		     size_t len, uint64_t epoch)
 {
 	size_t off = cell_off(len);
-	int rc = 0;
 
 	if (t->pbase[m]) {
 		char *r = t->pbase[m] + (cell - t->base);
@@ -107,15 +106,8 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 	}
 	/* Data and flag in one message where the provider can: one-way,
 	 * no round trip. */
-	if (len) {
-		const void *copy;
-
-		rc = stage(t, data, len, &copy);
-		return rc ? rc : zc_core_put_signal_nbi(cell + off, copy, len,
-							(uint64_t *)cell, epoch,
-							ZC_AMO_SET, t->world[m]);
-	}
-	return zc_coll_signal(t, m, (uint64_t *)cell, epoch);
+	return zc_coll_put_signal(t, cell + off, data, len, m,
+				  (uint64_t *)cell, epoch);
 }
 
 int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,
@@ -162,6 +154,25 @@ int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 	}
 	t->unquiet = true;
 	return zc_core_put_nbi(dest, src, len, t->world[m]);
+}
+
+int zc_coll_put_signal(struct zc_team *t, void *dest, const void *src,
+		       size_t len, int m, uint64_t *flag, uint64_t v)
+{
+	int rc;
+
+	if (put_local(t, dest, src, len, m))
+		return zc_coll_signal(t, m, flag, v);
+	/* As put_fast: a copy is cheaper than the round trip of a quiet. */
+	if (len <= stage_cap() / 4) {
+		rc = stage(t, src, len, &src);
+		if (rc)
+			return rc;
+	} else {
+		t->unquiet = true;
+	}
+	return zc_core_put_signal_nbi(dest, src, len, flag, v, ZC_AMO_SET,
+				      t->world[m]);
 }
 
 int zc_coll_finish(struct zc_team *t)

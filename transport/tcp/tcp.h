@@ -112,6 +112,7 @@ struct zc_tcp_rx {
 	char *cur_dst;		/* payload destination */
 	uint64_t cur_left;	/* op-message bytes still to come */
 	uint32_t frag_left;	/* payload bytes of this fragment to place */
+	bool want_ack;		/* the op message asked for an ACK */
 };
 
 #define ZC_TCP_IOV_MAX 128
@@ -154,6 +155,7 @@ struct zc_tcp_conn {
 	/* target side of the peer's requests */
 	uint64_t rx_seq;	/* last peer request processed */
 	bool ack_due;		/* processed requests not acked yet */
+	uint64_t ack_asked;	/* out: highest request an ACK was asked for */
 	bool grant_due;		/* peer sent something other than an ACK */
 	/* liveness (the connection's thread) */
 	long long last_rx_ms, ka_sent_ms, born_ms;	/* 0: none pending */

@@ -3,7 +3,8 @@
  * The initiator side of put, get and atomics, and quiet (application
  * thread, on its out connections). Every op is a numbered request; the target serves requests
  * in order and acknowledges cumulatively (the ack field of whatever it
- * sends next), so a put completes when an ack covers its number and quiet
+ * sends next), when asked (RESPONSE_REQUESTED) or to grant credits, so a
+ * put completes when an ack covers its number and quiet asks for one and
  * waits until the last number issued is acked and no response is due.
  * Fence is free: one ordered stream per peer, served in order.
  */
@@ -168,6 +169,9 @@ static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
 			t->data = inl ? (const void *)t->inl : buf + done;
 			t->dlen = n;
 		}
+		/* Whoever waits for a put's completion asks for the ACK. */
+		if (put && pe.comp)
+			t->flags = ZC_SMBD_FLAG_RESPONSE_REQUESTED;
 		rc = issue(c, t, !put || pe.comp ? &pe : NULL);
 		done += n;
 	} while (rc == ZC_INPROGRESS && done < len);
@@ -219,6 +223,8 @@ int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
 	t->oh.off = off;
 	t->oh.value = value;
 	t->oh.cmp = cmp;
+	if (comp && !old)
+		t->flags = ZC_SMBD_FLAG_RESPONSE_REQUESTED;
 	return comp_wait(p, comp, issue(c, t, old || comp ? &pe : NULL));
 }
 
@@ -234,6 +240,22 @@ static int quiet(struct zc_prov *p, int except)
 {
 	int err;
 
+	for (int r = 0; r < p->size; r++) {
+		struct zc_tcp_conn *c = p->out[r];
+
+		/* Requests are acknowledged when asked: ask once, behind
+		 * the last of them (served in order, one ACK covers all). */
+		if (c && c->state == ZC_TCP_UP && r != except &&
+		    c->ack_asked < c->next_seq &&
+		    atomic_load_explicit(&c->acked, memory_order_relaxed) <
+			    c->next_seq) {
+			c->ack_asked = c->next_seq;
+			pthread_mutex_lock(&c->lock);
+			zc_tcp_tx_ack(c, ZC_SMBD_FLAG_RESPONSE_REQUESTED);
+			zc_tcp_tx_kick(c);
+			pthread_mutex_unlock(&c->lock);
+		}
+	}
 	for (int r = 0; r < p->size; r++) {
 		struct zc_tcp_conn *c = p->out[r];
 

@@ -137,13 +137,22 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 {
 	struct zc_prov *p = c->prov;
 	uint64_t old = 0;
+	bool want = c->rx.want_ack;
 
+	c->rx.want_ack = false;
 	if (h->op == ZC_MSG_GET_RESP || h->op == ZC_MSG_AMO_RESP) {
 		resp_done(c, h->value);
 		return 0;
 	}
-	if (h->op == ZC_MSG_ACK)
+	if (h->op == ZC_MSG_ACK) {
+		/* A requester's quiet asks (RESPONSE_REQUESTED): answer. */
+		if (want) {
+			pthread_mutex_lock(&c->lock);
+			c->ack_due = true;
+			pthread_mutex_unlock(&c->lock);
+		}
 		return 0;
+	}
 	if (h->op == ZC_MSG_BYE) {
 		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
 		return 0;
@@ -168,9 +177,13 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 		break;
 	}
 	__atomic_store_n(&c->rx_seq, h->seq, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&c->lock);
-	c->ack_due = true;
-	pthread_mutex_unlock(&c->lock);
+	/* Acknowledged when asked (a blocking op, a quiet); otherwise by
+	 * whatever goes back next: a reply, a credit grant. */
+	if (want) {
+		pthread_mutex_lock(&c->lock);
+		c->ack_due = true;
+		pthread_mutex_unlock(&c->lock);
+	}
 	return 0;
 }
 
@@ -247,8 +260,15 @@ static int credit_in(struct zc_tcp_conn *c, const struct zc_smbd_data_hdr *h)
 	rc = zc_smbd_credits_on_recv(&c->cred, h);
 	if (!rc)
 		rc = zc_smbd_credits_post(&c->cred, 1);
-	if (h->flags & ZC_SMBD_FLAG_RESPONSE_REQUESTED)
-		c->grant_due = c->ack_due = true;
+	/* Asked for an answer: a credits-only message (keepalive) at
+	 * once, an op message once it is served (op_done). */
+	if (h->flags & ZC_SMBD_FLAG_RESPONSE_REQUESTED) {
+		c->grant_due = true;
+		if (h->data_length)
+			c->rx.want_ack = true;
+		else
+			c->ack_due = true;
+	}
 	pthread_mutex_unlock(&c->lock);
 	return rc ? bad(c, "credit rule broken: sent without a credit, or "
 			"granted more than asked") : 0;
