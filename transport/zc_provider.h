@@ -210,9 +210,10 @@ struct zc_provider_ops {
 			  struct zc_comp *comp);
 
 	/* Quiet, except that puts and non-fetching atomics to rank need
-	 * not be complete, only ordered before every later op to rank
-	 * (as by fence); every other op, gets and fetching atomics to rank
-	 * included, is complete on return. For a caller whose next message
+	 * not be complete at rank, only ordered before every later op to
+	 * rank (as by fence), with their sources free (sent, or copied);
+	 * every other op, gets and fetching atomics to rank included, is
+	 * complete on return. For a caller whose next message
 	 * to rank is one that rank waits for before it goes on (a barrier
 	 * of two). Returns the first error of the ops it completed. May be
 	 * NULL: core calls quiet. */

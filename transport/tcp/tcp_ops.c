@@ -234,8 +234,20 @@ int zc_tcp_fence(struct zc_prov *p)
 	return 0;
 }
 
-/* Quiet; toward rank `except` only the replies are awaited (its
- * requests are served in order, so what follows finds them done). */
+/* Something queued or in flight still reads its source. */
+static bool sending(struct zc_tcp_conn *c)
+{
+	bool busy;
+
+	pthread_mutex_lock(&c->lock);
+	busy = c->txq || c->tx_busy || c->tx_zc_notif;
+	pthread_mutex_unlock(&c->lock);
+	return busy;
+}
+
+/* Quiet; toward rank `except` only the replies and the sends are
+ * awaited (its requests are served in order, so what follows finds them
+ * done; but a put's source must be free when the caller returns). */
 static int quiet(struct zc_prov *p, int except)
 {
 	int err;
@@ -265,6 +277,7 @@ static int quiet(struct zc_prov *p, int except)
 		       ((r != except &&
 			 atomic_load_explicit(&c->acked, memory_order_relaxed) <
 			 c->next_seq) ||
+			(r == except && sending(c)) ||
 			atomic_load_explicit(&c->npend, memory_order_relaxed)))
 			zc_tcp_app_wait(p, 1000);
 	}
