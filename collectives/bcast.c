@@ -148,8 +148,9 @@ static int bc_pipeline(struct zc_team *t, char *dest, const char *src,
 		if (!rc && !vr && dest != src)
 			memcpy(dest + off, src + off, len);
 	}
-	/* The user may change src or dest once I return. */
-	return rc ? rc : zc_coll_finish(t);
+	/* The user may change src or dest once I return; my children wait
+	 * for my flags, so sent is enough. */
+	return rc ? rc : zc_coll_finish_sent(t);
 }
 
 static inline size_t block_at(size_t nbytes, int i, int n)

@@ -183,6 +183,14 @@ int zc_coll_finish(struct zc_team *t)
 	return zc_quiet();
 }
 
+int zc_coll_finish_sent(struct zc_team *t)
+{
+	if (!t->unquiet)
+		return 0;
+	t->unquiet = false;
+	return zc_core_quiet_local(-1);
+}
+
 int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
 		int m)
 {
@@ -383,7 +391,7 @@ int zc_coll_sync(struct zc_team *t, bool quiet)
 	 * barrier). With a third rank they do: I could leave and send it
 	 * to read the peer's memory before my puts arrived there. */
 	if (quiet && t->size == 2 && zc_size() == 2)
-		rc = zc_core_quiet_except(t->world[1 - t->me]);
+		rc = zc_core_quiet_local(t->world[1 - t->me]);
 	else if (quiet)
 		rc = zc_quiet();
 

@@ -366,27 +366,37 @@ int zc_quiet(void)
 	return rc;
 }
 
-int zc_core_quiet_except(int rank)
+static bool has_quiet_local(const struct zc_provider_slot *s)
 {
-	const struct zc_provider_ops *o;
-	struct zc_provider_slot *s;
-	int rc;
+	return s->ops->size > offsetof(struct zc_provider_ops, quiet_local) &&
+	       s->ops->quiet_local;
+}
+
+int zc_core_quiet_local(int rank)
+{
+	int ret = 0;
 
 	ZC_CHECK_INIT();
-	s = zc_ctx->peers[rank].slot;
-	o = s->ops;
-	if (!s->dirty || o->size <= offsetof(struct zc_provider_ops,
-					     quiet_others) ||
-	    !o->quiet_others)
-		return zc_quiet();
-	/* That provider keeps its dirty mark: ops to rank may be queued. */
-	s->dirty = false;
-	rc = each_dirty(true);
-	s->dirty = true;
-	if (!rc)
-		rc = o->quiet_others(s->prov, rank);
+	for (int i = 0; i < zc_ctx->nslots; i++) {
+		struct zc_provider_slot *s = &zc_ctx->slots[i];
+		bool lax = rank < 0 || zc_ctx->peers[rank].slot == s;
+		int rc;
+
+		if (!s->dirty)
+			continue;
+		if (lax && has_quiet_local(s)) {
+			/* It keeps its dirty mark: ops may still be queued
+			 * or unacknowledged. */
+			rc = s->ops->quiet_local(s->prov, rank);
+		} else {
+			rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
+			s->dirty = false;
+		}
+		if (rc && !ret)
+			ret = rc;
+	}
 	atomic_thread_fence(memory_order_seq_cst);
-	return rc;
+	return ret;
 }
 
 int zc_fence(void)

@@ -124,11 +124,13 @@ int zc_core_get(void *dest, const void *src, size_t len, int rank);
 int zc_core_atomic(enum zc_amo_op op, void *target, size_t width,
 		   uint64_t value, uint64_t cmp, int rank, uint64_t *old_p);
 void *zc_core_ptr(const void *sym, int rank);
-/* zc_quiet, except that my puts and non-fetching atomics to rank are
- * only ordered before my next op to rank, where its provider allows
- * (quiet_others): for a barrier of two, whose next message to rank is
- * one rank waits for. */
-int zc_core_quiet_except(int rank);
+/* zc_quiet, except that my puts and non-fetching atomics to rank (every
+ * rank when rank < 0) need only have left my buffers, ordered before my
+ * next op there, where the provider allows (quiet_local): for a
+ * collective that gives the user its buffers back while its receivers
+ * wait for its flags, or a barrier of two, whose next message to rank
+ * is one rank waits for. */
+int zc_core_quiet_local(int rank);
 int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
 			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
 			   int rank);

@@ -209,15 +209,16 @@ struct zc_provider_ops {
 			  enum zc_amo_op sig_op, uint64_t sig_value,
 			  struct zc_comp *comp);
 
-	/* Quiet, except that puts and non-fetching atomics to rank need
-	 * not be complete at rank, only ordered before every later op to
-	 * rank (as by fence), with their sources free (sent, or copied);
-	 * every other op, gets and fetching atomics to rank included, is
-	 * complete on return. For a caller whose next message
-	 * to rank is one that rank waits for before it goes on (a barrier
-	 * of two). Returns the first error of the ops it completed. May be
-	 * NULL: core calls quiet. */
-	int (*quiet_others)(struct zc_prov *prov, int rank);
+	/* Quiet, except that puts and non-fetching atomics to rank (to
+	 * every rank when rank < 0) need not be complete there, only
+	 * ordered before every later op to it (as by fence), with their
+	 * sources free (sent, or copied); every other op, gets and
+	 * fetching atomics included, is complete on return. For a caller
+	 * that only needs its buffers back (a collective whose receivers
+	 * wait for its flags), or whose next message to rank is one that
+	 * rank waits for (a barrier of two). Returns the first error of
+	 * the ops it completed. May be NULL: core calls quiet. */
+	int (*quiet_local)(struct zc_prov *prov, int rank);
 };
 
 /* The provider serves peers from a thread of its own, which may share a

@@ -288,7 +288,7 @@ int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
 	       enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
 	       uint64_t *old, struct zc_comp *comp);
 int zc_tcp_fence(struct zc_prov *p);
-int zc_tcp_quiet_others(struct zc_prov *p, int rank);
+int zc_tcp_quiet_local(struct zc_prov *p, int rank);
 int zc_tcp_quiet(struct zc_prov *p);
 int zc_tcp_peer_status(struct zc_prov *p, int rank);
 /* Complete pending entries up to acked; fail them all with err when err

@@ -486,5 +486,5 @@ const struct zc_provider_ops zc_tcp_ops = {
 	.peer_status = zc_tcp_peer_status,
 	.flags = ZC_PROV_F_THREAD,
 	.put_signal = zc_tcp_put_signal,
-	.quiet_others = zc_tcp_quiet_others,
+	.quiet_local = zc_tcp_quiet_local,
 };

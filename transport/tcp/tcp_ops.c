@@ -234,6 +234,8 @@ int zc_tcp_fence(struct zc_prov *p)
 	return 0;
 }
 
+#define ZC_TCP_LAX_ALL (-2)
+
 /* Something queued or in flight still reads its source. */
 static bool sending(struct zc_tcp_conn *c)
 {
@@ -245,10 +247,11 @@ static bool sending(struct zc_tcp_conn *c)
 	return busy;
 }
 
-/* Quiet; toward rank `except` only the replies and the sends are
- * awaited (its requests are served in order, so what follows finds them
- * done; but a put's source must be free when the caller returns). */
-static int quiet(struct zc_prov *p, int except)
+/* Quiet; toward `lax` (every rank when ZC_TCP_LAX_ALL, none when -1)
+ * only the replies and the sends are awaited (its requests are served in
+ * order, so what follows finds them done; but a put's source must be
+ * free when the caller returns). */
+static int quiet(struct zc_prov *p, int lax)
 {
 	int err;
 
@@ -257,7 +260,9 @@ static int quiet(struct zc_prov *p, int except)
 
 		/* Requests are acknowledged when asked: ask once, behind
 		 * the last of them (served in order, one ACK covers all). */
-		if (c && c->state == ZC_TCP_UP && r != except &&
+		bool l = lax == ZC_TCP_LAX_ALL || r == lax;
+
+		if (c && c->state == ZC_TCP_UP && !l &&
 		    c->ack_asked < c->next_seq &&
 		    atomic_load_explicit(&c->acked, memory_order_relaxed) <
 			    c->next_seq) {
@@ -270,14 +275,15 @@ static int quiet(struct zc_prov *p, int except)
 	}
 	for (int r = 0; r < p->size; r++) {
 		struct zc_tcp_conn *c = p->out[r];
+		bool l = lax == ZC_TCP_LAX_ALL || r == lax;
 
 		/* Bounded: a silent peer is declared dead by the keepalive
 		 * timers that zc_tcp_app_wait runs. */
 		while (c && c->state == ZC_TCP_UP &&
-		       ((r != except &&
+		       ((!l &&
 			 atomic_load_explicit(&c->acked, memory_order_relaxed) <
 			 c->next_seq) ||
-			(r == except && sending(c)) ||
+			(l && sending(c)) ||
 			atomic_load_explicit(&c->npend, memory_order_relaxed)))
 			zc_tcp_app_wait(p, 1000);
 	}
@@ -291,9 +297,9 @@ int zc_tcp_quiet(struct zc_prov *p)
 	return quiet(p, -1);
 }
 
-int zc_tcp_quiet_others(struct zc_prov *p, int rank)
+int zc_tcp_quiet_local(struct zc_prov *p, int rank)
 {
-	return quiet(p, rank);
+	return quiet(p, rank < 0 ? ZC_TCP_LAX_ALL : rank);
 }
 
 int zc_tcp_peer_status(struct zc_prov *p, int rank)
