@@ -159,6 +159,9 @@ int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
  * where the provider carries a put with signal. */
 int zc_coll_put_signal(struct zc_team *t, void *dest, const void *src,
 		       size_t len, int member, uint64_t *flag, uint64_t v);
+/* zc_barrier: the user's ops complete (zc_core_quiet_user), then
+ * zc_coll_sync without its quiet. */
+int zc_coll_barrier(struct zc_team *t);
 /* Every zc_coll_put_fast source may be changed again (a quiet when one
  * was put from in place). */
 int zc_coll_finish(struct zc_team *t);

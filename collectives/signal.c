@@ -378,10 +378,13 @@ int zc_coll_xc_wait(struct zc_team *t, uint64_t e, int j, size_t len,
 	return zc_coll_cell_wait(t, xc_cell(t, e, j), len, e, data_p);
 }
 
-int zc_coll_sync(struct zc_team *t, bool quiet)
+/* The quiet before a barrier's messages: of every op (the algorithms,
+ * which read what they put), or (user) of the ops of public calls only,
+ * which is what zc_barrier promises: the collectives' flags and cells in
+ * their scratch need no acknowledgement, their reuse is guarded by
+ * epochs. */
+static int sync_quiet(struct zc_team *t, bool user)
 {
-	int rc = 0;
-
 	/* In a job of two ranks every barrier below ends with the peer
 	 * waiting for a message I send after this point on the same
 	 * ordered path: my puts to it are in place before it goes on, and
@@ -390,10 +393,21 @@ int zc_coll_sync(struct zc_team *t, bool quiet)
 	 * acknowledgement first (over tcp one one-way trip less per
 	 * barrier). With a third rank they do: I could leave and send it
 	 * to read the peer's memory before my puts arrived there. */
-	if (quiet && t->size == 2 && zc_size() == 2)
-		rc = zc_core_quiet_local(t->world[1 - t->me]);
-	else if (quiet)
-		rc = zc_quiet();
+	if (t->size == 2 && zc_size() == 2)
+		return zc_core_quiet_local(t->world[1 - t->me]);
+	return user ? zc_core_quiet_user() : zc_quiet();
+}
+
+int zc_coll_barrier(struct zc_team *t)
+{
+	int rc = sync_quiet(t, true);
+
+	return rc ? rc : zc_coll_sync(t, false);
+}
+
+int zc_coll_sync(struct zc_team *t, bool quiet)
+{
+	int rc = quiet ? sync_quiet(t, false) : 0;
 
 	if (rc || t->size == 1)
 		return rc;

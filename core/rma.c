@@ -95,6 +95,7 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	if (rc == ZC_INPROGRESS) {
 		/* Even when comp completes, quiet may have work left. */
 		s->dirty = true;
+		s->user_dirty |= !lib;
 		return comp ? zc_comp_wait(comp, s) : 0;
 	}
 	return rc;
@@ -198,6 +199,7 @@ static int put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
 				nbi ? NULL : &c);
 	if (rc == ZC_INPROGRESS) {
 		s->dirty = true;
+		s->user_dirty |= !lib;
 		return nbi ? 0 : zc_comp_wait(&c, s);
 	}
 	return rc;
@@ -348,7 +350,7 @@ static int each_dirty(bool quiet)
 			continue;
 		rc = op ? op(s->prov) : 0;
 		if (quiet)
-			s->dirty = false;
+			s->dirty = s->user_dirty = false;
 		if (rc && !ret)
 			ret = rc;
 	}
@@ -390,8 +392,28 @@ int zc_core_quiet_local(int rank)
 			rc = s->ops->quiet_local(s->prov, rank);
 		} else {
 			rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
-			s->dirty = false;
+			s->dirty = s->user_dirty = false;
 		}
+		if (rc && !ret)
+			ret = rc;
+	}
+	atomic_thread_fence(memory_order_seq_cst);
+	return ret;
+}
+
+int zc_core_quiet_user(void)
+{
+	int ret = 0;
+
+	ZC_CHECK_INIT();
+	for (int i = 0; i < zc_ctx->nslots; i++) {
+		struct zc_provider_slot *s = &zc_ctx->slots[i];
+		int rc;
+
+		if (!s->user_dirty)
+			continue;
+		rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
+		s->dirty = s->user_dirty = false;
 		if (rc && !ret)
 			ret = rc;
 	}

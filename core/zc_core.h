@@ -24,6 +24,10 @@ struct zc_provider_slot {
 	const struct zc_provider_ops *ops;
 	struct zc_prov *prov;
 	bool dirty;		/* ops queued since the last quiet */
+	/* Of them, ops of the public calls (the user's). The collectives'
+	 * own traffic into their scratch is guarded by epochs: a barrier
+	 * need not wait for its acknowledgements (zc_core_quiet_user). */
+	bool user_dirty;
 };
 
 struct zc_peer {
@@ -131,6 +135,11 @@ void *zc_core_ptr(const void *sym, int rank);
  * wait for its flags, or a barrier of two, whose next message to rank
  * is one rank waits for. */
 int zc_core_quiet_local(int rank);
+/* zc_quiet for the providers that carried a public call's op since the
+ * last quiet (user_dirty); the others keep what is queued. For the
+ * barriers the user calls: they complete the user's ops, while the
+ * collectives' own flags and cells need no acknowledgement. */
+int zc_core_quiet_user(void);
 int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
 			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
 			   int rank);
