@@ -334,38 +334,57 @@ int zc_iget(void *dest, const void *src, ptrdiff_t dst_stride,
 		       elem_size, nelems, rank);
 }
 
-/* Quiet or fence every provider with queued ops; the first error wins.
- * Quiet leaves nothing queued, a fence does not. */
-static int each_dirty(bool quiet)
+/* Quiet one provider: nothing of it is queued any more. */
+static int slot_quiet(struct zc_provider_slot *s)
+{
+	int rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
+
+	s->dirty = s->user_dirty = false;
+	return rc;
+}
+
+/* Quiet or fence every provider with queued ops (user: with ops of the
+ * public calls); the first error wins. Quiet leaves nothing queued, a
+ * fence does not. */
+static int each_dirty(bool quiet, bool user)
 {
 	int ret = 0;
 
 	for (int i = 0; i < zc_ctx->nslots; i++) {
 		struct zc_provider_slot *s = &zc_ctx->slots[i];
-		int (*op)(struct zc_prov *) = quiet ? s->ops->quiet :
-						      s->ops->fence;
 		int rc;
 
-		if (!s->dirty)
+		if (user ? !s->user_dirty : !s->dirty)
 			continue;
-		rc = op ? op(s->prov) : 0;
 		if (quiet)
-			s->dirty = s->user_dirty = false;
+			rc = slot_quiet(s);
+		else
+			rc = s->ops->fence ? s->ops->fence(s->prov) : 0;
 		if (rc && !ret)
 			ret = rc;
 	}
 	return ret;
 }
 
-int zc_quiet(void)
+static int quiet_of(bool user)
 {
 	int rc;
 
-	ZC_CHECK_INIT();
-	rc = each_dirty(true);
+	ZC_CHECK_INIT_FN(user ? "zc_barrier" : "zc_quiet");
+	rc = each_dirty(true, user);
 	/* Loads and stores by shm peers: make ours globally visible. */
 	atomic_thread_fence(memory_order_seq_cst);
 	return rc;
+}
+
+int zc_quiet(void)
+{
+	return quiet_of(false);
+}
+
+int zc_core_quiet_user(void)
+{
+	return quiet_of(true);
 }
 
 static bool has_quiet_local(const struct zc_provider_slot *s)
@@ -386,34 +405,10 @@ int zc_core_quiet_local(int rank)
 
 		if (!s->dirty)
 			continue;
-		if (lax && has_quiet_local(s)) {
-			/* It keeps its dirty mark: ops may still be queued
-			 * or unacknowledged. */
-			rc = s->ops->quiet_local(s->prov, rank);
-		} else {
-			rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
-			s->dirty = s->user_dirty = false;
-		}
-		if (rc && !ret)
-			ret = rc;
-	}
-	atomic_thread_fence(memory_order_seq_cst);
-	return ret;
-}
-
-int zc_core_quiet_user(void)
-{
-	int ret = 0;
-
-	ZC_CHECK_INIT();
-	for (int i = 0; i < zc_ctx->nslots; i++) {
-		struct zc_provider_slot *s = &zc_ctx->slots[i];
-		int rc;
-
-		if (!s->user_dirty)
-			continue;
-		rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
-		s->dirty = s->user_dirty = false;
+		/* A lax one keeps its dirty mark: ops may still be queued
+		 * or unacknowledged. */
+		rc = lax && has_quiet_local(s) ?
+			s->ops->quiet_local(s->prov, rank) : slot_quiet(s);
 		if (rc && !ret)
 			ret = rc;
 	}
@@ -426,7 +421,7 @@ int zc_fence(void)
 	int rc;
 
 	ZC_CHECK_INIT();
-	rc = each_dirty(false);
+	rc = each_dirty(false, false);
 	atomic_thread_fence(memory_order_release);
 	return rc;
 }
