@@ -99,11 +99,9 @@ static int ag_ring(struct zc_team *t, char *dest, const char *src)
 	for (int s = 0; s < n - 1 && !rc; s++) {
 		int b = (me - s + n) % n;
 
-		rc = zc_coll_put_fast(t, dest + t->off[b], dest + t->off[b],
-				      t->len[b], right);
-		if (!rc)
-			rc = zc_coll_signal(t, right, flag,
-					    base + (uint64_t)s + 1);
+		rc = zc_coll_put_signal(t, dest + t->off[b], dest + t->off[b],
+					t->len[b], right, flag,
+					base + (uint64_t)s + 1);
 		if (!rc)
 			rc = zc_coll_wait(t, flag, base + (uint64_t)s + 1);
 	}

@@ -157,11 +157,10 @@ static int ring_push(struct zc_team *t, char *d, const char *src,
 		int c = (me + 1 - s + n) % n;
 		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
 
-		rc = zc_coll_put_fast(t, d + a * es,
-				      (s == 1 ? src : d) + a * es, (b - a) * es,
-				      right);
-		if (!rc)
-			rc = zc_coll_signal(t, right, flag, base + (uint64_t)s);
+		rc = zc_coll_put_signal(t, d + a * es,
+					(s == 1 ? src : d) + a * es,
+					(b - a) * es, right, flag,
+					base + (uint64_t)s);
 		if (!rc)
 			rc = zc_coll_wait(t, flag, base + (uint64_t)s);
 		if (rc)
@@ -187,10 +186,9 @@ static int ring_push(struct zc_team *t, char *d, const char *src,
 		if (s > 0)
 			rc = zc_coll_wait(t, flag, v);
 		if (!rc)
-			rc = zc_coll_put_fast(t, d + a * es, d + a * es,
-					      (b - a) * es, right);
-		if (!rc)
-			rc = zc_coll_signal(t, right, flag, v + 1);
+			rc = zc_coll_put_signal(t, d + a * es, d + a * es,
+						(b - a) * es, right, flag,
+						v + 1);
 	}
 	if (!rc)
 		rc = zc_coll_wait(t, flag, base + 2 * (uint64_t)(n - 1));

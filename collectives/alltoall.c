@@ -71,11 +71,11 @@ static int a2a_flags(struct zc_team *t, char *dest, const char *src,
 
 		rc = zc_coll_pr_wait(t, j, base + 1);
 		if (!rc)
-			rc = zc_coll_put_fast(t, dest + (size_t)me * nbytes,
-					      src + (size_t)j * nbytes, nbytes,
-					      j);
-		if (!rc)
-			rc = zc_coll_pr_signal(t, j, base + 2);
+			rc = zc_coll_put_signal(t, dest + (size_t)me * nbytes,
+						src + (size_t)j * nbytes, nbytes,
+						j, zc_line(t, zc_coll_layout.pr,
+							   (size_t)me),
+						base + 2);
 	}
 	for (int s = 1; s < n && !rc; s++)
 		rc = zc_coll_pr_wait(t, (me + n - s) % n, base + 2);

@@ -7,7 +7,7 @@ int zc_barrier(struct zc_team *team)
 {
 	int rc = zc_coll_check(team, __func__);
 
-	return rc ? rc : zc_coll_sync(team, true);
+	return rc ? rc : zc_coll_barrier(team);
 }
 
 int zc_team_sync(struct zc_team *team)

@@ -141,16 +141,16 @@ static int bc_pipeline(struct zc_team *t, char *dest, const char *src,
 			if (!k)
 				rc = zc_coll_pr_wait(t, ci, entered);
 			if (!rc)
-				rc = zc_coll_put_fast(t, dest + off, from + off,
-						      len, ci);
-			if (!rc)
-				rc = zc_coll_signal(t, ci, flag, base + k + 1);
+				rc = zc_coll_put_signal(t, dest + off,
+							from + off, len, ci,
+							flag, base + k + 1);
 		}
 		if (!rc && !vr && dest != src)
 			memcpy(dest + off, src + off, len);
 	}
-	/* The user may change src or dest once I return. */
-	return rc ? rc : zc_coll_finish(t);
+	/* The user may change src or dest once I return; my children wait
+	 * for my flags, so sent is enough. */
+	return rc ? rc : zc_coll_finish_sent(t);
 }
 
 static inline size_t block_at(size_t nbytes, int i, int n)

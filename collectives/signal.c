@@ -95,7 +95,6 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 		     size_t len, uint64_t epoch)
 {
 	size_t off = cell_off(len);
-	int rc = 0;
 
 	if (t->pbase[m]) {
 		char *r = t->pbase[m] + (cell - t->base);
@@ -105,17 +104,10 @@ int zc_coll_cell_put(struct zc_team *t, int m, char *cell, const void *data,
 		__atomic_store_n((uint64_t *)r, epoch, __ATOMIC_RELEASE);
 		return 0;
 	}
-	/* Data then flag on one ordered path: one-way, no round trip. */
-	if (len) {
-		const void *copy;
-
-		rc = stage(t, data, len, &copy);
-		if (!rc)
-			rc = zc_core_put_nbi(cell + off, copy, len, t->world[m]);
-	}
-	if (!rc)
-		rc = zc_coll_signal(t, m, (uint64_t *)cell, epoch);
-	return rc;
+	/* Data and flag in one message where the provider can: one-way,
+	 * no round trip. */
+	return zc_coll_put_signal(t, cell + off, data, len, m,
+				  (uint64_t *)cell, epoch);
 }
 
 int zc_coll_cell_wait(struct zc_team *t, char *cell, size_t len,
@@ -164,12 +156,39 @@ int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 	return zc_core_put_nbi(dest, src, len, t->world[m]);
 }
 
+int zc_coll_put_signal(struct zc_team *t, void *dest, const void *src,
+		       size_t len, int m, uint64_t *flag, uint64_t v)
+{
+	int rc;
+
+	if (put_local(t, dest, src, len, m))
+		return zc_coll_signal(t, m, flag, v);
+	/* As put_fast: a copy is cheaper than the round trip of a quiet. */
+	if (len <= stage_cap() / 4) {
+		rc = stage(t, src, len, &src);
+		if (rc)
+			return rc;
+	} else {
+		t->unquiet = true;
+	}
+	return zc_core_put_signal_nbi(dest, src, len, flag, v, ZC_AMO_SET,
+				      t->world[m]);
+}
+
 int zc_coll_finish(struct zc_team *t)
 {
 	if (!t->unquiet)
 		return 0;
 	t->unquiet = false;
 	return zc_quiet();
+}
+
+int zc_coll_finish_sent(struct zc_team *t)
+{
+	if (!t->unquiet)
+		return 0;
+	t->unquiet = false;
+	return zc_core_quiet_local(-1);
 }
 
 int zc_coll_get(struct zc_team *t, void *dest, const void *src, size_t len,
@@ -359,9 +378,36 @@ int zc_coll_xc_wait(struct zc_team *t, uint64_t e, int j, size_t len,
 	return zc_coll_cell_wait(t, xc_cell(t, e, j), len, e, data_p);
 }
 
+/* The quiet before a barrier's messages: of every op (the algorithms,
+ * which read what they put), or (user) of the ops of public calls only,
+ * which is what zc_barrier promises: the collectives' flags and cells in
+ * their scratch need no acknowledgement, their reuse is guarded by
+ * epochs. */
+static int sync_quiet(struct zc_team *t, bool user)
+{
+	/* In a job of two ranks every barrier below ends with the peer
+	 * waiting for a message I send after this point on the same
+	 * ordered path: my puts to it are in place before it goes on, and
+	 * what I do after the barrier reaches it behind them; there is no
+	 * third rank that could look sooner. So they need no
+	 * acknowledgement first (over tcp one one-way trip less per
+	 * barrier). With a third rank they do: I could leave and send it
+	 * to read the peer's memory before my puts arrived there. */
+	if (t->size == 2 && zc_size() == 2)
+		return zc_core_quiet_local(t->world[1 - t->me]);
+	return user ? zc_core_quiet_user() : zc_quiet();
+}
+
+int zc_coll_barrier(struct zc_team *t)
+{
+	int rc = sync_quiet(t, true);
+
+	return rc ? rc : zc_coll_sync(t, false);
+}
+
 int zc_coll_sync(struct zc_team *t, bool quiet)
 {
-	int rc = quiet ? zc_quiet() : 0;
+	int rc = quiet ? sync_quiet(t, false) : 0;
 
 	if (rc || t->size == 1)
 		return rc;

@@ -33,6 +33,7 @@ static int amo(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 			 (old_p && !nbi) ? &c : NULL);
 	if (rc == ZC_INPROGRESS) {
 		s->dirty = true;
+		s->user_dirty |= !lib;
 		return old_p && !nbi ? zc_comp_wait(&c, s) : 0;
 	}
 	return rc;

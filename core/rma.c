@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* put/get (blocking, nbi, strided), quiet and fence. */
 #include <errno.h>
+#include <stddef.h>
 
 #include "zc_core.h"
 
@@ -48,6 +49,31 @@ int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s)
 
 enum rma_kind { RMA_PUT, RMA_GET };
 
+/* The checks of one transfer: 0 (offset in *off_p), 1 when there is
+ * nothing to move, or a negative code (logged). */
+static int rma_args(const char *fn, enum rma_kind kind, const void *sym,
+		    const void *local, size_t len, int rank, bool lib,
+		    uint64_t *off_p)
+{
+	int rc;
+
+	/* Zero bytes touch no memory: any pointers will do (the specification
+	 * says so for shmem), but the rank must still be one. */
+	if (!len) {
+		rc = zc_rma_check(zc_ctx->heap, 0, rank, lib, off_p);
+		return rc ? rc : 1;
+	}
+	/* The caller's own buffer: never handed to a provider (over tcp
+	 * the kernel would fail the send and the connection with it). */
+	if (__builtin_expect(!local, 0)) {
+		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
+		       fn, kind == RMA_PUT ? "source" : "destination", len,
+		       rank);
+		return -EINVAL;
+	}
+	return zc_rma_check(sym, len, rank, lib, off_p);
+}
+
 static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 		      int rank, struct zc_comp *comp, bool lib)
 {
@@ -58,21 +84,9 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	int rc;
 
 	ZC_CHECK_INIT_FN(fn);
-	/* Zero bytes touch no memory: any pointers will do (the specification
-	 * says so for shmem), but the rank must still be one. */
-	if (!len)
-		return zc_rma_check(zc_ctx->heap, 0, rank, lib, &off);
-	/* The caller's own buffer: never handed to a provider (over tcp
-	 * the kernel would fail the send and the connection with it). */
-	if (__builtin_expect(!local, 0)) {
-		zc_err("%s: the local %s buffer is NULL (%zu bytes, rank %d)",
-		       fn, kind == RMA_PUT ? "source" : "destination", len,
-		       rank);
-		return -EINVAL;
-	}
-	rc = zc_rma_check(sym, len, rank, lib, &off);
+	rc = rma_args(fn, kind, sym, local, len, rank, lib, &off);
 	if (rc)
-		return rc;
+		return rc < 0 ? rc : 0;
 	s = zc_ctx->peers[rank].slot;
 	if (kind == RMA_PUT)
 		rc = s->ops->put(s->prov, rank, off, local, len, comp);
@@ -81,6 +95,7 @@ static inline int rma(enum rma_kind kind, void *sym, void *local, size_t len,
 	if (rc == ZC_INPROGRESS) {
 		/* Even when comp completes, quiet may have work left. */
 		s->dirty = true;
+		s->user_dirty |= !lib;
 		return comp ? zc_comp_wait(comp, s) : 0;
 	}
 	return rc;
@@ -131,6 +146,82 @@ int zc_core_get(void *dest, const void *src, size_t len, int rank)
 
 	zc_comp_init(&c, 1);
 	return rma(RMA_GET, (void *)src, dest, len, rank, &c, true);
+}
+
+static bool has_put_signal(const struct zc_provider_ops *o)
+{
+	return o->size > offsetof(struct zc_provider_ops, put_signal) &&
+	       o->put_signal;
+}
+
+/* Put, then the signal, which the target sees only after the data: one
+ * provider op where the provider has one, else put, fence, atomic. */
+static int put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
+		      uint64_t value, enum zc_amo_op op, int rank, bool nbi,
+		      bool lib)
+{
+	const char *fn = nbi ? "zc_put_signal_nbi" : "zc_put_signal";
+	struct zc_provider_slot *s;
+	struct zc_comp c;
+	uint64_t off, soff;
+	int rc;
+
+	ZC_CHECK_INIT_FN(fn);
+	if (op != ZC_AMO_SET && op != ZC_AMO_ADD) {
+		zc_err("%s: signal operation %d is neither ZC_AMO_SET nor "
+		       "ZC_AMO_ADD", fn, (int)op);
+		return -EINVAL;
+	}
+	rc = zc_rma_check(sig, 8, rank, lib, &soff);
+	if (!rc && (soff & 7)) {
+		zc_err("%s: signal at heap offset %lu of rank %d is not "
+		       "8-byte aligned", fn, (unsigned long)soff, rank);
+		rc = -EINVAL;
+	}
+	if (!rc)
+		rc = rma_args(fn, RMA_PUT, dest, src, len, rank, lib, &off);
+	if (rc < 0)
+		return rc;
+	s = zc_ctx->peers[rank].slot;
+	if (rc == 1 || !has_put_signal(s->ops)) {
+		zc_comp_init(&c, 1);
+		rc = rma(RMA_PUT, dest, (void *)src, len, rank,
+			 nbi ? NULL : &c, lib);
+		if (!rc)
+			rc = zc_fence();
+		return rc ? rc : lib ? zc_core_atomic(op, sig, 8, value, 0,
+						      rank, NULL)
+				     : zc_atomic(op, sig, 8, value, 0, rank,
+						 NULL);
+	}
+	zc_comp_init(&c, 1);
+	rc = s->ops->put_signal(s->prov, rank, off, src, len, soff, op, value,
+				nbi ? NULL : &c);
+	if (rc == ZC_INPROGRESS) {
+		s->dirty = true;
+		s->user_dirty |= !lib;
+		return nbi ? 0 : zc_comp_wait(&c, s);
+	}
+	return rc;
+}
+
+int zc_put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
+		  uint64_t value, enum zc_amo_op op, int rank)
+{
+	return put_signal(dest, src, len, sig, value, op, rank, false, false);
+}
+
+int zc_put_signal_nbi(void *dest, const void *src, size_t len, uint64_t *sig,
+		      uint64_t value, enum zc_amo_op op, int rank)
+{
+	return put_signal(dest, src, len, sig, value, op, rank, true, false);
+}
+
+int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
+			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
+			   int rank)
+{
+	return put_signal(dest, src, len, sig, value, op, rank, true, true);
 }
 
 /* The bytes from the first element of a strided array to the end of its
@@ -243,38 +334,86 @@ int zc_iget(void *dest, const void *src, ptrdiff_t dst_stride,
 		       elem_size, nelems, rank);
 }
 
-/* Quiet or fence every provider with queued ops; the first error wins.
- * Quiet leaves nothing queued, a fence does not. */
-static int each_dirty(bool quiet)
+/* Quiet one provider: nothing of it is queued any more. */
+static int slot_quiet(struct zc_provider_slot *s)
+{
+	int rc = s->ops->quiet ? s->ops->quiet(s->prov) : 0;
+
+	s->dirty = s->user_dirty = false;
+	return rc;
+}
+
+/* Quiet or fence every provider with queued ops (user: with ops of the
+ * public calls); the first error wins. Quiet leaves nothing queued, a
+ * fence does not. */
+static int each_dirty(bool quiet, bool user)
 {
 	int ret = 0;
 
 	for (int i = 0; i < zc_ctx->nslots; i++) {
 		struct zc_provider_slot *s = &zc_ctx->slots[i];
-		int (*op)(struct zc_prov *) = quiet ? s->ops->quiet :
-						      s->ops->fence;
 		int rc;
 
-		if (!s->dirty)
+		if (user ? !s->user_dirty : !s->dirty)
 			continue;
-		rc = op ? op(s->prov) : 0;
 		if (quiet)
-			s->dirty = false;
+			rc = slot_quiet(s);
+		else
+			rc = s->ops->fence ? s->ops->fence(s->prov) : 0;
 		if (rc && !ret)
 			ret = rc;
 	}
 	return ret;
 }
 
-int zc_quiet(void)
+static int quiet_of(bool user)
 {
 	int rc;
 
-	ZC_CHECK_INIT();
-	rc = each_dirty(true);
+	ZC_CHECK_INIT_FN(user ? "zc_barrier" : "zc_quiet");
+	rc = each_dirty(true, user);
 	/* Loads and stores by shm peers: make ours globally visible. */
 	atomic_thread_fence(memory_order_seq_cst);
 	return rc;
+}
+
+int zc_quiet(void)
+{
+	return quiet_of(false);
+}
+
+int zc_core_quiet_user(void)
+{
+	return quiet_of(true);
+}
+
+static bool has_quiet_local(const struct zc_provider_slot *s)
+{
+	return s->ops->size > offsetof(struct zc_provider_ops, quiet_local) &&
+	       s->ops->quiet_local;
+}
+
+int zc_core_quiet_local(int rank)
+{
+	int ret = 0;
+
+	ZC_CHECK_INIT();
+	for (int i = 0; i < zc_ctx->nslots; i++) {
+		struct zc_provider_slot *s = &zc_ctx->slots[i];
+		bool lax = rank < 0 || zc_ctx->peers[rank].slot == s;
+		int rc;
+
+		if (!s->dirty)
+			continue;
+		/* A lax one keeps its dirty mark: ops may still be queued
+		 * or unacknowledged. */
+		rc = lax && has_quiet_local(s) ?
+			s->ops->quiet_local(s->prov, rank) : slot_quiet(s);
+		if (rc && !ret)
+			ret = rc;
+	}
+	atomic_thread_fence(memory_order_seq_cst);
+	return ret;
 }
 
 int zc_fence(void)
@@ -282,7 +421,7 @@ int zc_fence(void)
 	int rc;
 
 	ZC_CHECK_INIT();
-	rc = each_dirty(false);
+	rc = each_dirty(false, false);
 	atomic_thread_fence(memory_order_release);
 	return rc;
 }

@@ -24,6 +24,10 @@ struct zc_provider_slot {
 	const struct zc_provider_ops *ops;
 	struct zc_prov *prov;
 	bool dirty;		/* ops queued since the last quiet */
+	/* Of them, ops of the public calls (the user's). The collectives'
+	 * own traffic into their scratch is guarded by epochs: a barrier
+	 * need not wait for its acknowledgements (zc_core_quiet_user). */
+	bool user_dirty;
 };
 
 struct zc_peer {
@@ -125,6 +129,21 @@ int zc_core_get(void *dest, const void *src, size_t len, int rank);
 int zc_core_atomic(enum zc_amo_op op, void *target, size_t width,
 		   uint64_t value, uint64_t cmp, int rank, uint64_t *old_p);
 void *zc_core_ptr(const void *sym, int rank);
+/* zc_quiet, except that my puts and non-fetching atomics to rank (every
+ * rank when rank < 0) need only have left my buffers, ordered before my
+ * next op there, where the provider allows (quiet_local): for a
+ * collective that gives the user its buffers back while its receivers
+ * wait for its flags, or a barrier of two, whose next message to rank
+ * is one rank waits for. */
+int zc_core_quiet_local(int rank);
+/* zc_quiet for the providers that carried a public call's op since the
+ * last quiet (user_dirty); the others keep what is queued. For the
+ * barriers the user calls: they complete the user's ops, while the
+ * collectives' own flags and cells need no acknowledgement. */
+int zc_core_quiet_user(void);
+int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
+			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
+			   int rank);
 
 /* Wait for a queued op, driving the provider if it has no thread. */
 int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s);

@@ -129,6 +129,16 @@ int zc_atomic(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 int zc_atomic_nbi(enum zc_amo_op op, void *target, size_t width,
 		  uint64_t value, uint64_t cmp, int rank, uint64_t *old_p);
 
+/* Put with signal (OpenSHMEM's put_signal): put len bytes, then the
+ * atomic op (ZC_AMO_SET or ZC_AMO_ADD) of value on the symmetric 8-byte
+ * sig at the same rank, which nobody there sees before the data. A
+ * network provider sends both in one message. The blocking form returns
+ * when src may be reused; _nbi at once (complete after zc_quiet). */
+int zc_put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
+		  uint64_t value, enum zc_amo_op op, int rank);
+int zc_put_signal_nbi(void *dest, const void *src, size_t len, uint64_t *sig,
+		      uint64_t value, enum zc_amo_op op, int rank);
+
 static inline int zc_atomic_fetch_add64(uint64_t *t, uint64_t v, int rank,
 					uint64_t *old_p)
 { return zc_atomic(ZC_AMO_ADD, t, 8, v, 0, rank, old_p); }

@@ -20,13 +20,10 @@ static void put_signal(shmem_ctx_t ctx, void *dest, const void *src,
 	pe = sh_pe(ctx, pe);
 	dest = sh_sym(dest);
 	sh_lock();
-	rc = nbi ? zc_put_nbi(dest, src, len, pe) : zc_put(dest, src, len, pe);
-	/* The signal may only be seen after the data: a fence between. */
-	if (!rc)
-		rc = zc_fence();
-	if (!rc)
-		rc = zc_atomic(op, sh_sym(sig), sizeof(*sig), signal, 0, pe,
-			       NULL);
+	/* One message where the transport can (data, then the signal). */
+	rc = nbi ? zc_put_signal_nbi(dest, src, len, sh_sym(sig), signal, op,
+				     pe)
+		 : zc_put_signal(dest, src, len, sh_sym(sig), signal, op, pe);
 	sh_unlock();
 	if (rc)
 		sh_report(fn, rc);

@@ -197,6 +197,28 @@ struct zc_provider_ops {
 	/* Prints what the provider finds on this machine (devices and
 	 * their limits) for zcomm_info; needs no zc_init. May be NULL. */
 	void (*info)(FILE *out);
+
+	/* Put, then an 8-byte atomic sig_op (ZC_AMO_SET or ZC_AMO_ADD) of
+	 * sig_value at rank's sig_off, which nobody there sees before the
+	 * data: where the wire allows, one message (the signal rides with
+	 * the data). len > 0; sig_off is 8-aligned and in the heap (core
+	 * checked both). Completion as put's; comp as put's. May be NULL:
+	 * core then issues put, fence, amo. */
+	int (*put_signal)(struct zc_prov *prov, int rank, uint64_t off,
+			  const void *src, size_t len, uint64_t sig_off,
+			  enum zc_amo_op sig_op, uint64_t sig_value,
+			  struct zc_comp *comp);
+
+	/* Quiet, except that puts and non-fetching atomics to rank (to
+	 * every rank when rank < 0) need not be complete there, only
+	 * ordered before every later op to it (as by fence), with their
+	 * sources free (sent, or copied); every other op, gets and
+	 * fetching atomics included, is complete on return. For a caller
+	 * that only needs its buffers back (a collective whose receivers
+	 * wait for its flags), or whose next message to rank is one that
+	 * rank waits for (a barrier of two). Returns the first error of
+	 * the ops it completed. May be NULL: core calls quiet. */
+	int (*quiet_local)(struct zc_prov *prov, int rank);
 };
 
 /* The provider serves peers from a thread of its own, which may share a

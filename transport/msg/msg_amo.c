@@ -14,3 +14,13 @@ uint64_t zc_msg_amo_apply(char *heap, const struct zc_msg_hdr *h)
 	ZC_PEER_ACCESS_END();
 	return old;
 }
+
+void zc_msg_signal_apply(char *heap, const struct zc_msg_hdr *h)
+{
+	ZC_PEER_ACCESS_BEGIN();
+	/* Sequentially consistent, so a release: a reader that acquires
+	 * the signal sees the payload written before it. */
+	zc_amo_exec(heap + h->cmp, (enum zc_amo_op)h->amo, 8, h->value, 0,
+		    NULL);
+	ZC_PEER_ACCESS_END();
+}

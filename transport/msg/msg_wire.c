@@ -69,10 +69,19 @@ int zc_msg_hdr_decode(const void *buf, size_t len, uint64_t msg_len,
 			BAD(-ERANGE, "atomic past the end of the heap");
 		if (h->off & (h->width - 1u))
 			BAD(-ERANGE, "atomic not aligned to its width");
+	} else if (h->op == ZC_MSG_PUT_SIGNAL) {
+		if (h->flags || h->width != 8 ||
+		    (h->amo != ZC_MSG_SIG_SET && h->amo != ZC_MSG_SIG_ADD))
+			BAD(-EPROTO, "signal not an 8-byte SET or ADD");
+		if (!in_heap(h->cmp, 8, heap_size))
+			BAD(-ERANGE, "signal past the end of the heap");
+		if (h->cmp & 7u)
+			BAD(-ERANGE, "signal not aligned to 8");
 	} else if (h->flags || h->width || h->amo) {
 		BAD(-EPROTO, "flags, width or atomic op set on a non-atomic");
 	}
-	if ((h->op == ZC_MSG_PUT || h->op == ZC_MSG_GET) &&
+	if ((h->op == ZC_MSG_PUT || h->op == ZC_MSG_GET ||
+	     h->op == ZC_MSG_PUT_SIGNAL) &&
 	    !in_heap(h->off, h->len, heap_size))
 		BAD(-ERANGE, "access past the end of the heap");
 	if (h->op == ZC_MSG_GET && h->len == 0)

@@ -25,8 +25,15 @@ enum zc_msg_opcode {
 	ZC_MSG_ACK = 6,	/* only the ack field (and credits) */
 	ZC_MSG_AUTH = 7,	/* payload: the initiator's 32-byte MAC */
 	ZC_MSG_BYE = 8,	/* sender is closing cleanly */
+	/* payload: len bytes for off, then the 8-byte atomic amo (SET or
+	 * ADD) of value at the signal's offset cmp, seen after the data */
+	ZC_MSG_PUT_SIGNAL = 9,
 	ZC_MSG_LAST
 };
+
+/* The atomics a PUT_SIGNAL may carry (their enum zc_amo_op values). */
+#define ZC_MSG_SIG_SET 1u
+#define ZC_MSG_SIG_ADD 4u
 
 /* AMO flags: the initiator wants the old value back. */
 #define ZC_MSG_F_FETCH 0x01u
@@ -64,6 +71,7 @@ static inline uint64_t zc_msg_payload(const struct zc_msg_hdr *h)
 {
 	switch (h->op) {
 	case ZC_MSG_PUT:
+	case ZC_MSG_PUT_SIGNAL:
 	case ZC_MSG_GET_RESP:
 		return h->len;
 	case ZC_MSG_AUTH:
@@ -80,5 +88,9 @@ static inline uint64_t zc_msg_payload(const struct zc_msg_hdr *h)
  * location (one execution agent per location). Returns the old value.
  */
 uint64_t zc_msg_amo_apply(char *heap, const struct zc_msg_hdr *h);
+
+/* The signal of a PUT_SIGNAL whose payload is in place: the atomic at
+ * heap + h->cmp, ordered after the data (a CPU atomic, as above). */
+void zc_msg_signal_apply(char *heap, const struct zc_msg_hdr *h);
 
 #endif /* ZC_MSG_H */

@@ -33,6 +33,10 @@ struct zc_shm_addr {
 
 int zc_shm_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp);
+int zc_shm_put_signal(struct zc_prov *p, int rank, uint64_t off,
+		      const void *src, size_t len, uint64_t sig_off,
+		      enum zc_amo_op sig_op, uint64_t sig_value,
+		      struct zc_comp *comp);
 int zc_shm_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp);
 int zc_shm_fence(struct zc_prov *p);

@@ -167,4 +167,5 @@ const struct zc_provider_ops zc_shm_ops = {
 	.quiet = zc_shm_quiet,
 	.map = zc_shm_map,
 	.peer_status = zc_shm_peer_status,
+	.put_signal = zc_shm_put_signal,
 };

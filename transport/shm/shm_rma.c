@@ -30,6 +30,19 @@ int zc_shm_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	return 0;
 }
 
+/* The copy, then the signal as a CPU atomic (sequentially consistent:
+ * a release after the copy). */
+int zc_shm_put_signal(struct zc_prov *p, int rank, uint64_t off,
+		      const void *src, size_t len, uint64_t sig_off,
+		      enum zc_amo_op sig_op, uint64_t sig_value,
+		      struct zc_comp *comp)
+{
+	(void)comp;
+	copy(p->base[rank] + off, src, len);
+	return zc_amo_exec(p->base[rank] + sig_off, sig_op, 8, sig_value, 0,
+			   NULL);
+}
+
 int zc_shm_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {

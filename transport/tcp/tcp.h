@@ -54,6 +54,7 @@ struct zc_tcp_params {
 	long connect_timeout_ms;	/* ZC_TCP_CONNECT_TIMEOUT */
 	long test_delay_us;	/* ZC_TCP_TEST_DELAY_US */
 	long spin_us;		/* ZC_TCP_SPIN_US: -1 = auto */
+	const char *progress_cpu;	/* ZC_TCP_PROGRESS_CPU */
 };
 extern struct zc_tcp_params zc_tcp_params;
 
@@ -111,6 +112,7 @@ struct zc_tcp_rx {
 	char *cur_dst;		/* payload destination */
 	uint64_t cur_left;	/* op-message bytes still to come */
 	uint32_t frag_left;	/* payload bytes of this fragment to place */
+	bool want_ack;		/* the op message asked for an ACK */
 };
 
 #define ZC_TCP_IOV_MAX 128
@@ -153,6 +155,7 @@ struct zc_tcp_conn {
 	/* target side of the peer's requests */
 	uint64_t rx_seq;	/* last peer request processed */
 	bool ack_due;		/* processed requests not acked yet */
+	uint64_t ack_asked;	/* out: highest request an ACK was asked for */
 	bool grant_due;		/* peer sent something other than an ACK */
 	/* liveness (the connection's thread) */
 	long long last_rx_ms, ka_sent_ms, born_ms;	/* 0: none pending */
@@ -196,6 +199,7 @@ struct zc_prov {
 	int nbi_err;			/* first error of a comp-less op */
 	long long last_timers_ms;	/* app thread's keepalive check */
 	long spin_ns;		/* app wait polls this long before sleeping */
+	bool oversub;		/* this node runs more ranks than CPUs */
 };
 
 extern const struct zc_provider_ops zc_tcp_ops;
@@ -206,6 +210,7 @@ struct io_uring_sqe *zc_tcp_sqe(struct io_uring *ring);
 int zc_tcp_submit(struct io_uring *ring);
 void zc_tcp_set_ud(struct io_uring_sqe *sqe, struct zc_tcp_conn *c,
 		   enum zc_tcp_ud kind);
+int zc_tcp_prep_recv(struct zc_tcp_conn *c);
 int zc_tcp_post_recv(struct zc_tcp_conn *c);
 int zc_tcp_post_accept(struct zc_prov *p);
 /* Handles every completion waiting on ring; returns how many. */
@@ -273,12 +278,17 @@ int zc_tcp_progress(struct zc_prov *p);
 /* tcp_ops.c */
 int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp);
+int zc_tcp_put_signal(struct zc_prov *p, int rank, uint64_t off,
+		      const void *src, size_t len, uint64_t sig_off,
+		      enum zc_amo_op sig_op, uint64_t sig_value,
+		      struct zc_comp *comp);
 int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp);
 int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
 	       enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
 	       uint64_t *old, struct zc_comp *comp);
 int zc_tcp_fence(struct zc_prov *p);
+int zc_tcp_quiet_local(struct zc_prov *p, int rank);
 int zc_tcp_quiet(struct zc_prov *p);
 int zc_tcp_peer_status(struct zc_prov *p, int rank);
 /* Complete pending entries up to acked; fail them all with err when err

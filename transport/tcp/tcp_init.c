@@ -58,10 +58,16 @@ static const struct zc_param tcp_params[] = {
 	  "test only: the progress thread sleeps this long per request "
 	  "served (a slow target)", &zc_tcp_params.test_delay_us },
 	{ "ZC_TCP_SPIN_US", ZC_PARAM_INT, "-1",
-	  "a waiting application thread polls its ring this long before "
-	  "sleeping in the kernel; -1: 50 unless this node runs more ranks "
-	  "than CPUs (then 0: a spinner would steal the peer's CPU)",
+	  "a waiting thread (application or progress) polls its ring this "
+	  "long, yielding between polls, before sleeping in the kernel; "
+	  "-1: 50",
 	  &zc_tcp_params.spin_us },
+	{ "ZC_TCP_PROGRESS_CPU", ZC_PARAM_STRING, "auto",
+	  "where the progress thread runs: inherit (the application's CPU "
+	  "mask), other (every online CPU but the application's), or auto "
+	  "(other when the application is bound to one CPU and this node "
+	  "runs no more ranks than CPUs, else inherit)",
+	  &zc_tcp_params.progress_cpu },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -99,6 +105,10 @@ static int params_check(void)
 	RANGE(!strcmp(t->send_zc, "auto") || !strcmp(t->send_zc, "on") ||
 	      !strcmp(t->send_zc, "off"), "ZC_TCP_SEND_ZC", "%s", t->send_zc,
 	      "auto, on or off");
+	RANGE(!strcmp(t->progress_cpu, "auto") ||
+	      !strcmp(t->progress_cpu, "inherit") ||
+	      !strcmp(t->progress_cpu, "other"), "ZC_TCP_PROGRESS_CPU", "%s",
+	      t->progress_cpu, "auto, inherit or other");
 #undef RANGE
 	return 0;
 }
@@ -323,7 +333,8 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 	if (zc_tcp_params.spin_us >= 0)
 		p->spin_ns = zc_tcp_params.spin_us * 1000;
 	else
-		p->spin_ns = env->oversub ? 0 : 50000;
+		p->spin_ns = 50000;
+	p->oversub = env->oversub;
 	/* Rank 0 makes the job's secret; every rank reads it in connect. */
 	if (env->rank == 0) {
 		if (getrandom(p->secret, sizeof(p->secret), 0) !=
@@ -474,4 +485,6 @@ const struct zc_provider_ops zc_tcp_ops = {
 	.progress = zc_tcp_progress,
 	.peer_status = zc_tcp_peer_status,
 	.flags = ZC_PROV_F_THREAD,
+	.put_signal = zc_tcp_put_signal,
+	.quiet_local = zc_tcp_quiet_local,
 };

@@ -3,7 +3,8 @@
  * The initiator side of put, get and atomics, and quiet (application
  * thread, on its out connections). Every op is a numbered request; the target serves requests
  * in order and acknowledges cumulatively (the ack field of whatever it
- * sends next), so a put completes when an ack covers its number and quiet
+ * sends next), when asked (RESPONSE_REQUESTED) or to grant credits, so a
+ * put completes when an ack covers its number and quiet asks for one and
  * waits until the last number issued is acked and no response is due.
  * Fence is free: one ordered stream per peer, served in order.
  */
@@ -113,11 +114,20 @@ static size_t max_payload(const struct zc_tcp_conn *c)
 	return c->lim.max_fragmented_send_size - ZC_MSG_HDR_SIZE;
 }
 
+/* The signal that rides on a put's last piece (PUT_SIGNAL). */
+struct sig {
+	uint64_t off;
+	enum zc_amo_op op;
+	uint64_t value;
+};
+
 /* Put or get, split at the negotiated fragmented size; only the last
- * piece completes comp. A put's pieces need no table entry except that
- * one (acks are cumulative); every get piece has one, for its reply. */
+ * piece completes comp, and carries sig (puts only) when there is one.
+ * A put's pieces need no table entry except that one (acks are
+ * cumulative); every get piece has one, for its reply. */
 static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
-	       char *buf, size_t len, struct zc_comp *comp)
+	       char *buf, size_t len, struct zc_comp *comp,
+	       const struct sig *sig)
 {
 	struct zc_tcp_conn *c = conn_of(p, rank);
 	bool put = op == ZC_MSG_PUT;
@@ -146,12 +156,22 @@ static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
 		t->oh.op = op;
 		t->oh.off = off + done;
 		t->oh.len = n;
+		if (last && sig) {
+			t->oh.op = ZC_MSG_PUT_SIGNAL;
+			t->oh.width = 8;
+			t->oh.amo = (uint8_t)sig->op;
+			t->oh.value = sig->value;
+			t->oh.cmp = sig->off;
+		}
 		if (put) {
 			if (inl)
 				memcpy(t->inl, buf + done, n);
 			t->data = inl ? (const void *)t->inl : buf + done;
 			t->dlen = n;
 		}
+		/* Whoever waits for a put's completion asks for the ACK. */
+		if (put && pe.comp)
+			t->flags = ZC_SMBD_FLAG_RESPONSE_REQUESTED;
 		rc = issue(c, t, !put || pe.comp ? &pe : NULL);
 		done += n;
 	} while (rc == ZC_INPROGRESS && done < len);
@@ -162,13 +182,23 @@ int zc_tcp_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp)
 {
 	/* The source is only read (the cast serves the shared loop). */
-	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp);
+	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp, NULL);
+}
+
+int zc_tcp_put_signal(struct zc_prov *p, int rank, uint64_t off,
+		      const void *src, size_t len, uint64_t sig_off,
+		      enum zc_amo_op sig_op, uint64_t sig_value,
+		      struct zc_comp *comp)
+{
+	const struct sig sig = { sig_off, sig_op, sig_value };
+
+	return rma(p, rank, ZC_MSG_PUT, off, (char *)src, len, comp, &sig);
 }
 
 int zc_tcp_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {
-	return rma(p, rank, ZC_MSG_GET, off, dst, len, comp);
+	return rma(p, rank, ZC_MSG_GET, off, dst, len, comp, NULL);
 }
 
 int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
@@ -193,6 +223,8 @@ int zc_tcp_amo(struct zc_prov *p, int rank, uint64_t off,
 	t->oh.off = off;
 	t->oh.value = value;
 	t->oh.cmp = cmp;
+	if (comp && !old)
+		t->flags = ZC_SMBD_FLAG_RESPONSE_REQUESTED;
 	return comp_wait(p, comp, issue(c, t, old || comp ? &pe : NULL));
 }
 
@@ -202,24 +234,72 @@ int zc_tcp_fence(struct zc_prov *p)
 	return 0;
 }
 
-int zc_tcp_quiet(struct zc_prov *p)
+#define ZC_TCP_LAX_ALL (-2)
+
+/* Something queued or in flight still reads its source. */
+static bool sending(struct zc_tcp_conn *c)
+{
+	bool busy;
+
+	pthread_mutex_lock(&c->lock);
+	busy = c->txq || c->tx_busy || c->tx_zc_notif;
+	pthread_mutex_unlock(&c->lock);
+	return busy;
+}
+
+/* Quiet; toward `lax` (every rank when ZC_TCP_LAX_ALL, none when -1)
+ * only the replies and the sends are awaited (its requests are served in
+ * order, so what follows finds them done; but a put's source must be
+ * free when the caller returns). */
+static int quiet(struct zc_prov *p, int lax)
 {
 	int err;
 
 	for (int r = 0; r < p->size; r++) {
 		struct zc_tcp_conn *c = p->out[r];
 
+		/* Requests are acknowledged when asked: ask once, behind
+		 * the last of them (served in order, one ACK covers all). */
+		bool l = lax == ZC_TCP_LAX_ALL || r == lax;
+
+		if (c && c->state == ZC_TCP_UP && !l &&
+		    c->ack_asked < c->next_seq &&
+		    atomic_load_explicit(&c->acked, memory_order_relaxed) <
+			    c->next_seq) {
+			c->ack_asked = c->next_seq;
+			pthread_mutex_lock(&c->lock);
+			zc_tcp_tx_ack(c, ZC_SMBD_FLAG_RESPONSE_REQUESTED);
+			zc_tcp_tx_kick(c);
+			pthread_mutex_unlock(&c->lock);
+		}
+	}
+	for (int r = 0; r < p->size; r++) {
+		struct zc_tcp_conn *c = p->out[r];
+		bool l = lax == ZC_TCP_LAX_ALL || r == lax;
+
 		/* Bounded: a silent peer is declared dead by the keepalive
 		 * timers that zc_tcp_app_wait runs. */
 		while (c && c->state == ZC_TCP_UP &&
-		       (atomic_load_explicit(&c->acked, memory_order_relaxed) <
-			c->next_seq ||
+		       ((!l &&
+			 atomic_load_explicit(&c->acked, memory_order_relaxed) <
+			 c->next_seq) ||
+			(l && sending(c)) ||
 			atomic_load_explicit(&c->npend, memory_order_relaxed)))
 			zc_tcp_app_wait(p, 1000);
 	}
 	err = p->nbi_err;
 	p->nbi_err = 0;
 	return err;
+}
+
+int zc_tcp_quiet(struct zc_prov *p)
+{
+	return quiet(p, -1);
+}
+
+int zc_tcp_quiet_local(struct zc_prov *p, int rank)
+{
+	return quiet(p, rank < 0 ? ZC_TCP_LAX_ALL : rank);
 }
 
 int zc_tcp_peer_status(struct zc_prov *p, int rank)

@@ -9,6 +9,7 @@
  * (keepalives, the peer timeout) whenever it waits in zcomm.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,11 +136,49 @@ static void say_goodbye(struct zc_prov *p)
 	}
 }
 
+/*
+ * Where the progress thread runs (ZC_TCP_PROGRESS_CPU). A rank that the
+ * launcher bound to one CPU (mpirun does at 2 ranks) shares it with its
+ * progress thread: every message that lands then waits until the
+ * application thread, polling for it, yields that CPU, and the reader
+ * waits for the writer's next yield in turn (perf sched timehist: the
+ * two threads alternate in 5 µs slices). On any other CPU the progress
+ * thread serves the message while the application polls: at 2 ranks on
+ * 2 CPUs that is the peer's CPU, whose application thread has just sent
+ * and waits itself (8 B allreduce 11 -> 5 µs, doc/performance.md).
+ * Called by the progress thread itself; a failure only logs.
+ */
+static void place(struct zc_prov *p)
+{
+	const char *mode = zc_tcp_params.progress_cpu;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t mine, other;
+
+	if (!strcmp(mode, "inherit") || n < 2 ||
+	    sched_getaffinity(0, sizeof(mine), &mine))
+		return;
+	if (!strcmp(mode, "auto") && (p->oversub || CPU_COUNT(&mine) != 1))
+		return;
+	CPU_ZERO(&other);
+	for (long i = 0; i < n && i < CPU_SETSIZE; i++)
+		if (!CPU_ISSET(i, &mine))
+			CPU_SET(i, &other);
+	if (!CPU_COUNT(&other))
+		return;
+	if (sched_setaffinity(0, sizeof(other), &other))
+		zc_info("tcp: progress thread stays on the application's "
+			"CPUs: sched_setaffinity: %m");
+	else
+		zc_dbg("tcp: progress thread runs beside, not on, the "
+			 "application's CPU");
+}
+
 static void *loop(void *arg)
 {
 	struct zc_prov *p = arg;
 	long long last_tick = 0;
 
+	place(p);
 	if (zc_tcp_post_accept(p))
 		zc_err("tcp: cannot accept connections");
 	while (!atomic_load(&p->stop)) {

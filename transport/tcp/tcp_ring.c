@@ -53,8 +53,9 @@ void zc_tcp_set_ud(struct io_uring_sqe *sqe, struct zc_tcp_conn *c,
 
 /* Stream mode reads as much as fits; inside a fragmented message it reads
  * exactly the next fragment's frame so that its payload can then be
- * received straight into place. */
-int zc_tcp_post_recv(struct zc_tcp_conn *c)
+ * received straight into place. Queued only: the caller submits (with
+ * whatever else it queues, one system call for both). */
+int zc_tcp_prep_recv(struct zc_tcp_conn *c)
 {
 	struct zc_tcp_rx *rx = &c->rx;
 	struct io_uring_sqe *sqe;
@@ -86,7 +87,14 @@ int zc_tcp_post_recv(struct zc_tcp_conn *c)
 	io_uring_prep_recv(sqe, c->fd, buf, len, rx->dleft ? MSG_WAITALL : 0);
 	zc_tcp_set_ud(sqe, c, ZC_TCP_UD_RECV);
 	c->inflight++;
-	return zc_tcp_submit(c->ring);
+	return 0;
+}
+
+int zc_tcp_post_recv(struct zc_tcp_conn *c)
+{
+	int rc = zc_tcp_prep_recv(c);
+
+	return rc ? rc : zc_tcp_submit(c->ring);
 }
 
 int zc_tcp_post_accept(struct zc_prov *p)

@@ -137,18 +137,27 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 {
 	struct zc_prov *p = c->prov;
 	uint64_t old = 0;
+	bool want = c->rx.want_ack;
 
+	c->rx.want_ack = false;
 	if (h->op == ZC_MSG_GET_RESP || h->op == ZC_MSG_AMO_RESP) {
 		resp_done(c, h->value);
 		return 0;
 	}
-	if (h->op == ZC_MSG_ACK)
+	if (h->op == ZC_MSG_ACK) {
+		/* A requester's quiet asks (RESPONSE_REQUESTED): answer. */
+		if (want) {
+			pthread_mutex_lock(&c->lock);
+			c->ack_due = true;
+			pthread_mutex_unlock(&c->lock);
+		}
 		return 0;
+	}
 	if (h->op == ZC_MSG_BYE) {
 		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
 		return 0;
 	}
-	/* PUT, GET, AMO: the peer's requests, served in order. */
+	/* PUT, PUT_SIGNAL, GET, AMO: the peer's requests, in order. */
 	if (zc_tcp_params.test_delay_us > 0)
 		usleep((useconds_t)zc_tcp_params.test_delay_us);
 	switch (h->op) {
@@ -160,13 +169,21 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 		if (h->flags & ZC_MSG_F_FETCH)
 			reply(c, h, ZC_MSG_AMO_RESP, NULL, 0, old);
 		break;
+	case ZC_MSG_PUT_SIGNAL:
+		/* The payload is in place: now the signal. */
+		zc_msg_signal_apply(p->heap, h);
+		break;
 	default:
 		break;
 	}
 	__atomic_store_n(&c->rx_seq, h->seq, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&c->lock);
-	c->ack_due = true;
-	pthread_mutex_unlock(&c->lock);
+	/* Acknowledged when asked (a blocking op, a quiet); otherwise by
+	 * whatever goes back next: a reply, a credit grant. */
+	if (want) {
+		pthread_mutex_lock(&c->lock);
+		c->ack_due = true;
+		pthread_mutex_unlock(&c->lock);
+	}
 	return 0;
 }
 
@@ -193,7 +210,8 @@ static int op_begin(struct zc_tcp_conn *c, const unsigned char *oh,
 	/* Requests travel on the requester's out connection, responses
 	 * come back on it; nothing else goes either way. */
 	if (c->initiator ? (h->op == ZC_MSG_PUT || h->op == ZC_MSG_GET ||
-			    h->op == ZC_MSG_AMO) :
+			    h->op == ZC_MSG_AMO ||
+			    h->op == ZC_MSG_PUT_SIGNAL) :
 			   (h->op == ZC_MSG_GET_RESP ||
 			    h->op == ZC_MSG_AMO_RESP))
 		return bad(c, "op %u in the wrong direction", h->op);
@@ -206,6 +224,7 @@ static int op_begin(struct zc_tcp_conn *c, const unsigned char *oh,
 		c->grant_due = true;
 	switch (h->op) {
 	case ZC_MSG_PUT:
+	case ZC_MSG_PUT_SIGNAL:
 	case ZC_MSG_GET:
 	case ZC_MSG_AMO:
 		if (h->seq != c->rx_seq + 1)
@@ -241,8 +260,15 @@ static int credit_in(struct zc_tcp_conn *c, const struct zc_smbd_data_hdr *h)
 	rc = zc_smbd_credits_on_recv(&c->cred, h);
 	if (!rc)
 		rc = zc_smbd_credits_post(&c->cred, 1);
-	if (h->flags & ZC_SMBD_FLAG_RESPONSE_REQUESTED)
-		c->grant_due = c->ack_due = true;
+	/* Asked for an answer: a credits-only message (keepalive) at
+	 * once, an op message once it is served (op_done). */
+	if (h->flags & ZC_SMBD_FLAG_RESPONSE_REQUESTED) {
+		c->grant_due = true;
+		if (h->data_length)
+			c->rx.want_ack = true;
+		else
+			c->ack_due = true;
+	}
 	pthread_mutex_unlock(&c->lock);
 	return rc ? bad(c, "credit rule broken: sent without a credit, or "
 			"granted more than asked") : 0;
@@ -380,6 +406,7 @@ static int parse(struct zc_tcp_conn *c)
 				continue;
 			}
 			if (rx->cur.op != ZC_MSG_PUT &&
+			    rx->cur.op != ZC_MSG_PUT_SIGNAL &&
 			    rx->cur.op != ZC_MSG_GET_RESP)
 				dst = NULL;
 			rx->head += frame + ZC_MSG_HDR_SIZE;
@@ -453,6 +480,12 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res)
 	}
 	if (rx->head == rx->tail)
 		rx->head = rx->tail = 0;
+	/* The next receive goes to the kernel with the ack or reply below,
+	 * in one submission (or alone, at the end). */
+	if (c->state != ZC_TCP_DEAD && zc_tcp_prep_recv(c)) {
+		zc_tcp_conn_fail(c, ZC_LOG_ERROR, "cannot post a receive");
+		return;
+	}
 	if (c->state == ZC_TCP_UP) {
 		pthread_mutex_lock(&c->lock);
 		uint16_t g = zc_smbd_credits_grantable(&c->cred);
@@ -466,6 +499,6 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res)
 		zc_tcp_tx_kick(c);
 		pthread_mutex_unlock(&c->lock);
 	}
-	if (c->state != ZC_TCP_DEAD && zc_tcp_post_recv(c))
+	if (io_uring_sq_ready(c->ring) && zc_tcp_submit(c->ring))
 		zc_tcp_conn_fail(c, ZC_LOG_ERROR, "cannot post a receive");
 }
