@@ -320,6 +320,8 @@ static int wc_errno(enum ib_wc_status s)
 	}
 }
 
+static void op_finish(struct zck_rma *op);
+
 static void op_wr_done(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct zck_op_wr *w = container_of(wc->wr_cqe, struct zck_op_wr, cqe);
@@ -337,8 +339,12 @@ static void op_wr_done(struct ib_cq *cq, struct ib_wc *wc)
 			zck_conn_fail(op->c, -EIO, "an RDMA operation failed");
 		}
 	}
-	if (!atomic_dec_and_test(&op->left))
-		return;
+	if (atomic_dec_and_test(&op->left))
+		op_finish(op);
+}
+
+static void op_finish(struct zck_rma *op)
+{
 	if (op->write)
 		op->c->n_write++;
 	else
@@ -472,8 +478,9 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 		op->status = rc;
 		zck_conn_sq_release(p->conn, n - posted);
 		op->n = posted;
+		/* the posted ones may all have completed already */
 		if (atomic_sub_and_test(n - posted, &op->left))
-			WARN_ON_ONCE(1);	/* cannot: posted ones remain */
+			op_finish(op);
 	}
 	return -EIOCBQUEUED;
 }
