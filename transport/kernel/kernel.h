@@ -69,6 +69,7 @@ struct zc_prov {
 };
 
 /* kernel_ops.c */
+struct zc_kernel_req *zc_kernel_req_get(struct zc_prov *p);
 int zc_kernel_cmd(struct zc_prov *p, uint32_t op, const void *cmd,
 		  size_t len, int buf_index, struct zc_kernel_req *r);
 int zc_kernel_sync(struct zc_prov *p, uint32_t op, const void *cmd,

@@ -260,7 +260,7 @@ static int zc_kernel_connect(struct zc_prov *p)
 {
 	const struct zc_prov_env *env = &p->env;
 	int *res = calloc((size_t)env->size, sizeof(int));
-	int rc = 0, waiting = 0;
+	int rc = 0;
 
 	if (!res)
 		return -ENOMEM;
@@ -277,19 +277,11 @@ static int zc_kernel_connect(struct zc_prov *p)
 		rc = env->boot->get(r, "zc.kernel.addr", &a.addr, &len);
 		if (rc)
 			break;
-		q = p->free_req;	/* attaches are fewer than requests */
-		if (!q) {
-			rc = -ENOSPC;
-			break;
-		}
-		p->free_req = q->next_free;
-		memset(q, 0, sizeof(*q));
-		q->slot = -1;
+		q = zc_kernel_req_get(p);
 		q->rank = r;
 		res[r] = 1 << 30;
 		q->result = &res[r];
 		rc = zc_kernel_cmd(p, ZCK_OP_ATTACH, &a, sizeof(a), -1, q);
-		waiting++;
 	}
 	for (int r = 0; r < env->size; r++) {
 		while (p->peers[r] && res[r] == 1 << 30)
@@ -304,7 +296,6 @@ static int zc_kernel_connect(struct zc_prov *p)
 			p->handle[r] = (uint32_t)res[r];
 		}
 	}
-	(void)waiting;
 	free(res);
 	return rc;
 }

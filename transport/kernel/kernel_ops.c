@@ -89,7 +89,7 @@ int zc_kernel_reap(struct zc_prov *p, bool wait)
 	return n;
 }
 
-static struct zc_kernel_req *req_get(struct zc_prov *p)
+struct zc_kernel_req *zc_kernel_req_get(struct zc_prov *p)
 {
 	struct zc_kernel_req *r;
 
@@ -143,7 +143,7 @@ int zc_kernel_cmd(struct zc_prov *p, uint32_t op, const void *cmd,
 int zc_kernel_sync(struct zc_prov *p, uint32_t op, const void *cmd,
 		   size_t len, int buf_index, uint64_t *res2)
 {
-	struct zc_kernel_req *r = req_get(p);
+	struct zc_kernel_req *r = zc_kernel_req_get(p);
 	int res = 1 << 30, rc;
 
 	r->result = &res;
@@ -172,7 +172,7 @@ static int rma(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
 		.h = { .abi = ZCK_ABI_VERSION, .handle = p->handle[rank] },
 		.off = off, .addr = (uintptr_t)local, .len = len,
 	};
-	struct zc_kernel_req *r = req_get(p);
+	struct zc_kernel_req *r = zc_kernel_req_get(p);
 
 	r->comp = comp;
 	r->rank = rank;
@@ -256,7 +256,7 @@ int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
 
 	if (p->dead[rank])
 		return -ZC_EPEERDEAD;
-	r = req_get(p);
+	r = zc_kernel_req_get(p);
 	r->comp = comp;
 	r->old_p = old;
 	r->rank = rank;

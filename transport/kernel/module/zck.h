@@ -120,6 +120,7 @@ struct zck_conn {
 	struct zck_buf rx[ZCK_CREDITS + 1];
 	struct zck_buf tx[ZCK_SEND_BUFS];
 	struct list_head tx_free, outq;
+	unsigned int ntx_free;	/* length of tx_free */
 	struct zc_smbd_credits cr;
 	struct zc_smbd_limits lim;
 	atomic_t sq_ops;	/* RDMA and registration WRs in flight */
@@ -239,7 +240,8 @@ void zck_chan_fail_pending(struct zck_conn *c, int err);
 void zck_chan_fail_pending_locked(struct zck_conn *c, int err);
 void zck_chan_expire(struct zck_conn *c, unsigned long now);
 int zck_chan_request(struct zck_conn *c, struct zck_req *r,
-		     const struct zck_route *rt, void *body, u32 body_len);
+		     const struct zck_route *rt, void *body, u32 body_len,
+		     bool may_block);
 void zck_route_encode(const struct zck_route *rt, void *buf);
 
 /* zck_reg.c */

@@ -54,6 +54,7 @@ static int route_decode(const u8 *p, u32 len, struct zck_route *rt)
 
 static void rx_done(struct ib_cq *cq, struct ib_wc *wc);
 static void tx_done(struct ib_cq *cq, struct ib_wc *wc);
+static void tx_put(struct zck_conn *c, struct zck_buf *b);
 
 static int post_recv(struct zck_conn *c, struct zck_buf *b)
 {
@@ -93,7 +94,7 @@ int zck_chan_post_recvs(struct zck_conn *c)
 		if (rc)
 			return rc;
 		c->tx[i].cqe.done = tx_done;
-		list_add_tail(&c->tx[i].node, &c->tx_free);
+		tx_put(c, &c->tx[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(c->rx); i++) {
 		rc = buf_init(c, &c->rx[i], DMA_FROM_DEVICE);
@@ -121,19 +122,29 @@ static int post_buf(struct zck_conn *c, struct zck_buf *b)
 	return ib_post_send(c->qp, &wr, NULL);
 }
 
+/* Send buffers: a free list and its length, under c->lock. */
 static struct zck_buf *tx_get(struct zck_conn *c)
 {
 	struct zck_buf *b = list_first_entry_or_null(&c->tx_free,
 						     struct zck_buf, node);
 
-	if (b)
+	if (b) {
 		list_del(&b->node);
+		c->ntx_free--;
+	}
 	return b;
 }
 
-static unsigned int tx_free_count(struct zck_conn *c)
+static void tx_put(struct zck_conn *c, struct zck_buf *b)
 {
-	return list_count_nodes(&c->tx_free);
+	list_add(&b->node, &c->tx_free);
+	c->ntx_free++;
+}
+
+/* Whether a request may take a send buffer now. */
+static bool tx_room_for_request(struct zck_conn *c)
+{
+	return READ_ONCE(c->ntx_free) > ZCK_SEND_BUFS - TX_FOR_REQUESTS;
 }
 
 /* Sends the header of b (data already at ZC_SMBD_DATA_OFFSET) if a
@@ -187,7 +198,7 @@ static void kick_locked(struct zck_conn *c)
 		b->len = 0;
 		rc = send_data(c, b);
 		if (rc != 1)
-			list_add(&b->node, &c->tx_free);
+			tx_put(c, b);
 		if (rc < 0)
 			zck_conn_fail_locked(c, rc, "cannot send credits");
 	}
@@ -206,7 +217,7 @@ static int send_locked(struct zck_conn *c, const struct zck_route *rt,
 		return c->err ? c->err : -ECONNRESET;
 	if (len > c->lim.max_send_size)
 		return -EMSGSIZE;
-	if (request && tx_free_count(c) <= ZCK_SEND_BUFS - TX_FOR_REQUESTS)
+	if (request && !tx_room_for_request(c))
 		return -EAGAIN;
 	b = tx_get(c);
 	if (!b)
@@ -233,26 +244,37 @@ int zck_chan_send(struct zck_conn *c, const struct zck_route *rt,
 	return rc;
 }
 
-/* Sends a request and files r to wait for its answer. */
+/* Sends a request and files r to wait for its answer. Requests hold
+ * at most their share of send buffers: beyond it, -EAGAIN, or (may_block)
+ * a wait for one, up to the timeout. */
 int zck_chan_request(struct zck_conn *c, struct zck_req *r,
-		     const struct zck_route *rt, void *body, u32 body_len)
+		     const struct zck_route *rt, void *body, u32 body_len,
+		     bool may_block)
 {
 	unsigned long fl;
 	int rc;
 
-	spin_lock_irqsave(&c->lock, fl);
-	if (c->state != ZCK_C_UP) {
-		rc = c->state == ZCK_C_DEAD ? (c->err ? c->err : -ECONNRESET) :
-		     -ENOTCONN;
-	} else {
-		rc = send_locked(c, rt, body, body_len, true);
+	for (;;) {
+		spin_lock_irqsave(&c->lock, fl);
+		if (c->state != ZCK_C_UP)
+			rc = c->state == ZCK_C_DEAD ?
+			     (c->err ? c->err : -ECONNRESET) : -ENOTCONN;
+		else
+			rc = send_locked(c, rt, body, body_len, true);
+		if (!rc) {
+			r->deadline = jiffies + msecs_to_jiffies(zck_timeout_ms);
+			list_add_tail(&r->node, &c->pend);
+			if (r->cmd)
+				c->n_amo++;
+		}
+		spin_unlock_irqrestore(&c->lock, fl);
+		if (rc != -EAGAIN || !may_block)
+			return rc;
+		if (!wait_event_timeout(c->wq, READ_ONCE(c->state) == ZCK_C_DEAD ||
+					tx_room_for_request(c),
+					msecs_to_jiffies(zck_timeout_ms)))
+			return -ETIMEDOUT;
 	}
-	if (!rc) {
-		r->deadline = jiffies + msecs_to_jiffies(zck_timeout_ms);
-		list_add_tail(&r->node, &c->pend);
-	}
-	spin_unlock_irqrestore(&c->lock, fl);
-	return rc;
 }
 
 static void req_finish(struct zck_conn *c, struct zck_req *r, int status,
@@ -372,7 +394,7 @@ static int on_negotiate(struct zck_conn *c, const void *m, u32 len)
 		rc = zc_smbd_chan_accept(&l, ZCK_CREDITS, m, len, &c->lim,
 					 &c->cr, b->data, ZCK_MSG_SIZE);
 		if (rc < 0) {
-			list_add(&b->node, &c->tx_free);
+			tx_put(c, b);
 			return rc;
 		}
 		b->len = rc;
@@ -666,7 +688,7 @@ static void tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	unsigned long fl;
 
 	spin_lock_irqsave(&c->lock, fl);
-	list_add(&b->node, &c->tx_free);
+	tx_put(c, b);
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
 		zck_conn_fail_locked(c, -EIO, ib_wc_status_msg(wc->status));
 	kick_locked(c);

@@ -168,15 +168,7 @@ static int attach_ask(struct zck_file *f, struct zck_conn *c,
 	memcpy(body, f->job, ZCK_JOB_KEY_SIZE);
 	*(__le32 *)(body + 16) = cpu_to_le32(a->rank);
 	*(__le64 *)(body + 24) = cpu_to_le64(r->id);
-	for (;;) {
-		rc = zck_chan_request(c, r, &rt, body, sizeof(body));
-		if (rc != -EAGAIN)
-			break;
-		if (!wait_event_timeout(c->wq, READ_ONCE(c->state) == ZCK_C_DEAD ||
-					list_count_nodes(&c->tx_free) > ZCK_CREDITS + 2,
-					msecs_to_jiffies(zck_timeout_ms)))
-			return -ETIMEDOUT;
-	}
+	rc = zck_chan_request(c, r, &rt, body, sizeof(body), true);
 	if (rc)
 		return rc;
 	/* The tick answers for a silent peer, the teardown for a dead one. */
@@ -521,24 +513,12 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 	h.cmp = a->cmp;
 	zc_msg_hdr_encode(&h, body);
 	file_op_start(f);
-	for (;;) {
-		rc = zck_chan_request(p->conn, r, &rt, body, sizeof(body));
-		if (rc != -EAGAIN || nb)
-			break;
-		if (!wait_event_timeout(p->conn->wq,
-				READ_ONCE(p->conn->state) == ZCK_C_DEAD ||
-				list_count_nodes(&p->conn->tx_free) > ZCK_CREDITS + 2,
-				msecs_to_jiffies(zck_timeout_ms))) {
-			rc = -ETIMEDOUT;
-			break;
-		}
-	}
+	rc = zck_chan_request(p->conn, r, &rt, body, sizeof(body), !nb);
 	if (rc) {
 		kfree(r);
 		zck_file_op_done(f);
 		return rc;
 	}
-	p->conn->n_amo++;
 	return -EIOCBQUEUED;
 }
 
