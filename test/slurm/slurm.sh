@@ -11,6 +11,16 @@
 set -u
 build=${1:?usage: slurm.sh BUILD}
 skip() { echo "skipped: $*"; exit 77; }
+# Slurm looks names up all the time (its own host, the controller, the
+# node, srun's host). Where the machine's name is not in /etc/hosts that
+# goes to DNS, and a DNS server that does not answer costs seconds per
+# lookup and hangs every srun. So the test runs in its own UTS and mount
+# namespaces, under a host name that its own /etc/hosts maps to 127.0.0.1.
+if [ -z "${ZC_SLURM_NS:-}" ] && unshare -m -u true 2>/dev/null; then
+	ZC_SLURM_NS=1 exec unshare -m -u --propagation private bash "$0" "$@"
+fi
+start=$SECONDS
+budget=${ZC_SLURM_BUDGET:-480}	# seconds; ctest's limit is 600
 for t in munged mungekey slurmctld slurmd srun salloc sinfo; do
 	command -v "$t" >/dev/null || skip "$t not found (apt install slurmctld slurmd slurm-client munge)"
 done
@@ -29,6 +39,21 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$tmp/ctld" "$tmp/spool" "$tmp/log" "$tmp/run"
 chmod 0755 "$tmp" "$tmp/run"
+if [ -n "${ZC_SLURM_NS:-}" ]; then
+	printf '127.0.0.1\tlocalhost\n127.0.0.1\tzcslurm\n' >"$tmp/hosts"
+	if hostname zcslurm && mount --bind "$tmp/hosts" /etc/hosts; then
+		echo "slurm: host name zcslurm in a private namespace"
+	else
+		echo "slurm: private host name not possible, using $(hostname)"
+	fi
+fi
+logs() {
+	for f in slurmctld.log slurmd.log slurmctld.out slurmd.out; do
+		[ -s "$tmp/log/$f" ] || continue
+		echo "    --- $f (last lines)"
+		tail -8 "$tmp/log/$f" | sed 's/^/    /'
+	done
+}
 
 # munge: a key of our own and a socket in the temp dir.
 mungekey -c -k "$tmp/munge.key" >/dev/null 2>&1 ||
@@ -85,15 +110,15 @@ pids+=($!)
 slurmd -D -N zcnode -f "$SLURM_CONF" >"$tmp/log/slurmd.out" 2>&1 &
 pids+=($!)
 up=no
-for _ in $(seq 100); do
-	if sinfo -h -N -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
+while [ $((SECONDS - start)) -lt 60 ]; do
+	if timeout 5 sinfo -h -N -o '%T' 2>/dev/null |
+	   grep -qE '^(idle|mixed|allocated)'; then
 		up=yes; break
 	fi
 	sleep 0.2
 done
 if [ $up != yes ]; then
-	tail -5 "$tmp/log/slurmctld.log" "$tmp/log/slurmd.log" \
-		"$tmp/log/slurmctld.out" "$tmp/log/slurmd.out" 2>/dev/null
+	logs
 	skip "slurmctld/slurmd did not bring the node up (logs above)"
 fi
 echo "slurm: node up (slurmctld :$cport, slurmd :$dport)"
@@ -104,15 +129,20 @@ run() {	# run NAME NTASKS ENV... -- PROGRAM: srun it, check status and output
 	local envs=()
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	local out
+	local out t0=$SECONDS
+	if [ $((SECONDS - start)) -ge "$budget" ]; then
+		echo "FAIL $name -n $n: not run, the test's ${budget} s are spent"
+		fail=1
+		return
+	fi
 	if [ "$1" = zcshrun ]; then
 		# zcshrun inside an allocation: salloc gives one, zcshrun
 		# must pick srun --mpi=pmix by itself.
 		shift
-		out=$(env "${envs[@]}" timeout -k 5 120 salloc -n "$n" -O -t 2 \
+		out=$(env "${envs[@]}" timeout -k 5 60 salloc -n "$n" -O -t 2 \
 			"$build/bin/zcshrun" -n "$n" "$@" 2>&1)
 	else
-		out=$(env "${envs[@]}" timeout -k 5 120 srun --mpi=pmix -n "$n" \
+		out=$(env "${envs[@]}" timeout -k 5 60 srun --mpi=pmix -n "$n" \
 			-O -t 2 "$@" 2>&1)
 	fi
 	local rc=$?
@@ -120,10 +150,11 @@ run() {	# run NAME NTASKS ENV... -- PROGRAM: srun it, check status and output
 	# PMIx under srun made one job of them.
 	if [ $rc -eq 0 ] && ! grep -q 'FAIL' <<<"$out" &&
 	   grep -qE "ok on $n (ranks|PEs)" <<<"$out"; then
-		echo "ok   $name -n $n"
+		echo "ok   $name -n $n ($((SECONDS - t0)) s)"
 	else
-		echo "FAIL $name -n $n (status $rc):"
+		echo "FAIL $name -n $n (status $rc after $((SECONDS - t0)) s):"
 		sed 's/^/    /' <<<"$out" | tail -20
+		logs
 		fail=1
 	fi
 }
