@@ -27,7 +27,7 @@ static int amo(enum zc_amo_op op, void *target, size_t width, uint64_t value,
 	}
 	/* A fetch needs the old value; FETCH and SWAP without one are odd
 	 * but legal. */
-	s = zc_ctx->peers[rank].slot;
+	s = zc_amo_slot(rank);
 	zc_comp_init(&c, 1);
 	rc = s->ops->amo(s->prov, rank, off, op, width, value, cmp, old_p,
 			 (old_p && !nbi) ? &c : NULL);

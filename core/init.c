@@ -333,6 +333,16 @@ static int providers_open(struct zc_ctx *c)
 			zc_err("connecting transport %s: %s",
 			       c->slots[s].ops->name, zc_strerror(rc));
 	}
+	for (int s = 0; s < c->nslots && !rc; s++) {
+		const struct zc_provider_ops *o = c->slots[s].ops;
+
+		if (o->size > offsetof(struct zc_provider_ops, amo_all) &&
+		    o->amo_all && o->amo_all(c->slots[s].prov)) {
+			c->amo_slot = &c->slots[s];
+			zc_info("every atomic goes through %s's devices",
+				o->name);
+		}
+	}
 	for (int r = 0; r < c->size && !rc; r++) {
 		struct zc_provider_slot *s = c->peers[r].slot;
 

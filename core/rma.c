@@ -183,7 +183,10 @@ static int put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
 	if (rc < 0)
 		return rc;
 	s = zc_ctx->peers[rank].slot;
-	if (rc == 1 || !has_put_signal(s->ops)) {
+	/* With device atomics (amo_slot) the signal is the device's to
+	 * execute, whoever carries the data. */
+	if (rc == 1 || !has_put_signal(s->ops) ||
+	    (zc_ctx->amo_slot && zc_ctx->amo_slot != s)) {
 		zc_comp_init(&c, 1);
 		rc = rma(RMA_PUT, dest, (void *)src, len, rank,
 			 nbi ? NULL : &c, lib);

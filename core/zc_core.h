@@ -79,6 +79,9 @@ struct zc_ctx {
 	struct zc_provider_slot slots[ZC_MAX_PROVIDERS];
 	unsigned char *assigned[ZC_MAX_PROVIDERS];	/* peers per slot */
 	int nslots;
+	/* Every atomic goes through this slot (amo_all), or NULL: each
+	 * peer's own slot. */
+	struct zc_provider_slot *amo_slot;
 };
 
 extern struct zc_ctx *zc_ctx;
@@ -144,6 +147,12 @@ int zc_core_quiet_user(void);
 int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
 			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
 			   int rank);
+
+/* The slot whose provider executes atomics on rank's heap. */
+static inline struct zc_provider_slot *zc_amo_slot(int rank)
+{
+	return zc_ctx->amo_slot ? zc_ctx->amo_slot : zc_ctx->peers[rank].slot;
+}
 
 /* Wait for a queued op, driving the provider if it has no thread. */
 int zc_comp_wait(struct zc_comp *c, struct zc_provider_slot *s);

@@ -87,8 +87,12 @@ int sh_aset_sync(const struct sh_aset *a)
 		rc = zc_atomic(ZC_AMO_ADD, word, 8, 1, 0, to, NULL);
 		if (!rc)
 			rc = zc_wait_until(word, ZC_UINT64, ZC_CMP_GE, 1);
+		/* Through the atomics' agent, not the CPU: the next sync's
+		 * add may be arriving (device atomics are not atomic with
+		 * the CPU's). */
 		if (!rc)
-			__atomic_fetch_sub(word, 1, __ATOMIC_ACQ_REL);
+			rc = zc_atomic(ZC_AMO_ADD, word, 8, (uint64_t)-1, 0,
+				       zc_rank(), NULL);
 	}
 	return rc;
 }

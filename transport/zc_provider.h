@@ -171,7 +171,8 @@ struct zc_provider_ops {
 	/* Atomic at rank's (off), width 4 or 8. old (may be NULL for the
 	 * non-fetching form) receives the prior value, widened to 64 bits.
 	 * Must be atomic with every other provider's atomics on the same
-	 * location: execute it as a CPU atomic on the target's memory. */
+	 * location: execute it as a CPU atomic on the target's memory
+	 * (unless amo_all says every atomic of the job goes to a device). */
 	int (*amo)(struct zc_prov *prov, int rank, uint64_t off,
 		   enum zc_amo_op op, size_t width, uint64_t value,
 		   uint64_t cmp, uint64_t *old, struct zc_comp *comp);
@@ -219,6 +220,13 @@ struct zc_provider_ops {
 	 * rank waits for (a barrier of two). Returns the first error of
 	 * the ops it completed. May be NULL: core calls quiet. */
 	int (*quiet_local)(struct zc_prov *prov, int rank);
+
+	/* After connect: true when this provider has the whole job's
+	 * atomics executed by its devices (every rank agreed on it, and it
+	 * reaches every rank, me included). Core then sends every atomic
+	 * through it, those on my own heap too, so that each location keeps
+	 * one execution agent. May be NULL (the target's CPU executes). */
+	bool (*amo_all)(struct zc_prov *prov);
 };
 
 /* The provider serves peers from a thread of its own, which may share a

@@ -5,7 +5,9 @@
  * peers' registered heaps (the target's CPU never runs for them); atomics
  * and control travel as SMB-Direct messages on the QP's send/receive
  * channel and are executed by the target's progress thread with CPU
- * atomics (one execution agent per location, shared with shm peers).
+ * atomics (one execution agent per location, shared with shm peers) --
+ * or, where every rank of the job is a verbs peer with device atomics,
+ * by the NICs (verbs_amo_dev.c), my own heap's through a loopback QP.
  * Includes zc_provider.h, the smbd and msg codecs and its own header
  * only; core reaches it through zc_verbs_ops.
  *
@@ -81,6 +83,7 @@ enum zc_verbs_wr_kind {
 	ZC_VERBS_WR_WRITE = 1,
 	ZC_VERBS_WR_READ,
 	ZC_VERBS_WR_SEND,	/* a control message (its buffer: sbuf slot) */
+	ZC_VERBS_WR_ATOMIC,	/* a device atomic (its result: amo_res) */
 };
 struct zc_verbs_wr {
 	struct zc_verbs_conn *conn;
@@ -90,6 +93,7 @@ struct zc_verbs_wr {
 	struct zc_verbs_rce *rce;	/* registration to release, or NULL */
 	struct zc_comp *comp;	/* completed when this WR retires */
 	void *copy_to;		/* READ through a bounce slot: destination */
+	uint64_t *old;		/* device atomic: where its result goes */
 	uint32_t len;
 };
 
@@ -105,6 +109,10 @@ struct zc_verbs_conn {
 	struct zc_prov *prov;
 	int rank;
 	bool initiator;		/* I connect (lower rank), it accepts */
+	bool self;		/* a loopback QP for device atomics: no
+				 * SMB-Direct channel, no receives */
+	bool fence_next;	/* the next WR waits for earlier READs and
+				 * device atomics (IBV_SEND_FENCE) */
 	struct rdma_cm_id *id;
 	struct ibv_qp *qp;
 	_Atomic int state;	/* enum zc_verbs_state */
@@ -160,6 +168,11 @@ struct zc_prov {
 	uint16_t port;		/* network order */
 	uint32_t inline_max;
 	bool dev_atomics;	/* the device executes 64-bit atomics */
+	bool amo_want;		/* ZC_VERBS_ATOMICS allows the device, it has
+				 * them, and every peer is mine */
+	bool amo_device;	/* the whole job agreed: device atomics */
+	uint64_t *amo_res;	/* results: sq_depth per connection */
+	struct ibv_mr *amo_mr;
 
 	/* control buffers of every connection, one registration */
 	unsigned char *ctl;
@@ -175,7 +188,9 @@ struct zc_prov {
 	int nbounce_free;
 	struct zc_verbs_rcache *rc;
 
-	struct zc_verbs_conn *conns;	/* per rank (assigned ones used) */
+	/* per rank (assigned ones used), then conns[size]: the passive end
+	 * of the loopback connection conns[rank] (device atomics only) */
+	struct zc_verbs_conn *conns;
 	int nassigned;
 	pthread_t thread;
 	bool thread_ok;
@@ -273,6 +288,14 @@ int zc_verbs_peer_status(struct zc_prov *p, int rank);
 /* A response arrived for c's oldest pending atomic (lock held). */
 int zc_verbs_pend_done(struct zc_verbs_conn *c, const struct zc_msg_hdr *h);
 void zc_verbs_pend_fail(struct zc_verbs_conn *c, int err);
+
+/* verbs_amo_dev.c: device atomics (p->amo_device) */
+int zc_verbs_amo_dev(struct zc_prov *p, int rank, uint64_t off,
+		     enum zc_amo_op op, size_t width, uint64_t value,
+		     uint64_t cmp, uint64_t *old, struct zc_comp *comp);
+/* Sets up the results' registration and the loopback connection. */
+int zc_verbs_amo_dev_start(struct zc_prov *p);
+void zc_verbs_amo_dev_fini(struct zc_prov *p);
 
 /* verbs_progress.c */
 int zc_verbs_progress_start(struct zc_prov *p);

@@ -7,6 +7,8 @@
  * the sender's heap as a Buffer Descriptor V1 (checked against what the
  * bootstrap published). After init the progress thread handles the
  * events: a disconnect, an error or a removed device fails the peer.
+ * With device atomics a rank also connects to itself (a loopback QP
+ * that carries only its atomics on its own heap, no SMB-Direct).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -187,7 +189,8 @@ int zc_verbs_qp_create(struct zc_verbs_conn *c, struct rdma_cm_id *id)
 	c->id = id;
 	c->qp = id->qp;
 	id->context = c;
-	for (uint32_t i = 0; i <= (uint32_t)zc_verbs_params.credits; i++) {
+	for (uint32_t i = 0; !c->self && i <= (uint32_t)zc_verbs_params.credits;
+	     i++) {
 		rc = zc_verbs_post_recv(c, i);
 		if (rc)
 			return rc;
@@ -229,13 +232,16 @@ static bool on_connect_request(struct zc_prov *p, struct rdma_cm_event *ev)
 			"job (no zcomm private data, or another job's cookie)");
 		return false;
 	}
-	if (d.to != (uint32_t)p->rank || d.from >= (uint32_t)p->size ||
-	    d.from >= (uint32_t)p->rank || !p->assigned[d.from]) {
+	if (d.to == (uint32_t)p->rank && d.from == d.to && p->amo_device) {
+		c = &p->conns[p->size];	/* my loopback's passive end */
+	} else if (d.to != (uint32_t)p->rank || d.from >= (uint32_t)p->size ||
+		   d.from >= (uint32_t)p->rank || !p->assigned[d.from]) {
 		zc_warn("verbs: refused a connection from rank %u to rank %u: "
 			"not a peer I accept", d.from, d.to);
 		return false;
+	} else {
+		c = &p->conns[d.from];
 	}
-	c = &p->conns[d.from];
 	if (c->id || c->state != ZC_VERBS_IDLE) {
 		zc_warn("verbs: refused a second connection from %s", c->name);
 		return false;
@@ -258,8 +264,8 @@ static bool on_connect_request(struct zc_prov *p, struct rdma_cm_event *ev)
 
 static void fail_all(struct zc_prov *p, const char *why)
 {
-	for (int r = 0; r < p->size; r++)
-		if (p->assigned[r] && r != p->rank)
+	for (int r = 0; r <= p->size; r++)
+		if (p->conns[r].id)
 			zc_verbs_conn_fail(&p->conns[r], ZC_LOG_ERROR, why);
 }
 
@@ -294,8 +300,8 @@ void zc_verbs_cm_event(struct zc_prov *p, struct rdma_cm_event *ev)
 	case RDMA_CM_EVENT_ESTABLISHED:
 		pthread_mutex_lock(&c->lock);
 		if (c->state == ZC_VERBS_CONNECTING)
-			c->state = ZC_VERBS_NEGOTIATING;
-		if (c->initiator && send_request(c))
+			c->state = c->self ? ZC_VERBS_UP : ZC_VERBS_NEGOTIATING;
+		if (c->initiator && !c->self && send_request(c))
 			zc_verbs_conn_fail_locked(c, ZC_LOG_ERROR,
 						  "cannot send the negotiate "
 						  "request");
@@ -341,7 +347,7 @@ void zc_verbs_cm_event(struct zc_prov *p, struct rdma_cm_event *ev)
 struct verbs_addr {
 	uint32_t ip;		/* network order */
 	uint16_t port;		/* network order */
-	uint16_t pad;
+	uint16_t flags;		/* ADDR_F_* */
 	uint32_t rkey;
 	uint32_t pad2;
 	uint64_t heap;
@@ -370,11 +376,15 @@ static int start_active(struct zc_prov *p, struct zc_verbs_conn *c)
 	return 0;
 }
 
+/* I can have my device execute the job's atomics (amo_want). */
+#define ADDR_F_AMO_DEVICE 1u
+
 int zc_verbs_publish(struct zc_prov *p)
 {
 	struct verbs_addr a = {
 		.ip = p->dev.ip.s_addr, .port = p->port, .rkey = p->heap_mr->rkey,
 		.heap = (uintptr_t)p->heap, .cookie = p->cookie,
+		.flags = p->amo_want ? ADDR_F_AMO_DEVICE : 0,
 	};
 
 	return p->boot->put("zc.verbs.addr", &a, sizeof(a));
@@ -388,25 +398,30 @@ static int wait_mesh(struct zc_prov *p)
 
 	for (;;) {
 		struct rdma_cm_event *ev;
-		int up = 0, dead = -1;
+		int up = 0, dead = -1, want = p->nassigned;
 
-		for (int r = 0; r < p->size; r++) {
-			if (!p->assigned[r] || r == p->rank)
+		for (int r = 0; r <= p->size; r++) {
+			if (!p->conns[r].id && (r == p->size || r == p->rank ||
+						!p->assigned[r]))
 				continue;
 			up += p->conns[r].state == ZC_VERBS_UP;
 			if (p->conns[r].state == ZC_VERBS_DEAD)
 				dead = r;
 		}
+		if (p->amo_device)
+			want += 2;	/* my loopback, both ends */
 		if (dead >= 0) {
 			zc_err("verbs: connecting to %s failed",
 			       p->conns[dead].name);
 			return -ZC_EPEERDEAD;
 		}
-		if (up == p->nassigned)
+		if (up == want)
 			return 0;
 		if (zc_verbs_now_ms() > deadline) {
-			for (int r = 0; r < p->size; r++)
-				if (p->assigned[r] && r != p->rank &&
+			for (int r = 0; r <= p->size; r++)
+				if ((p->conns[r].id || (r < p->size &&
+							r != p->rank &&
+							p->assigned[r])) &&
 				    p->conns[r].state != ZC_VERBS_UP)
 					zc_err("verbs: %s not connected after "
 					       "%ld ms (state %d)",
@@ -422,11 +437,54 @@ static int wait_mesh(struct zc_prov *p)
 	}
 }
 
+/* Device atomics only if every rank can: each reads every flag, so all
+ * agree. */
+static void decide_atomics(struct zc_prov *p, int refuser)
+{
+	bool asked = !strcmp(zc_verbs_params.atomics, "device");
+
+	p->amo_device = p->amo_want && refuser < 0 && p->size > 1;
+	if (p->amo_device)
+		zc_info("verbs: atomics executed by the devices (every rank "
+			"is a verbs peer with device atomics)");
+	else if (asked && !p->amo_want)
+		zc_warn("verbs: ZC_VERBS_ATOMICS=device, but %s: the target's "
+			"CPU executes atomics", !p->dev_atomics ? "the device "
+			"has no atomics" : "not every peer is a verbs peer here");
+	else if (asked && refuser >= 0 && p->rank == 0)
+		zc_warn("verbs: ZC_VERBS_ATOMICS=device, but rank %d cannot "
+			"(no device atomics, not every peer on verbs, or "
+			"ZC_VERBS_ATOMICS=cpu there): the target's CPU executes "
+			"atomics", refuser);
+}
+
+/* My loopback: conns[rank] connects to my own listener, conns[size]
+ * takes the request. */
+static int start_self(struct zc_prov *p)
+{
+	struct zc_verbs_conn *c = &p->conns[p->rank], *s = &p->conns[p->size];
+	int rc = zc_verbs_amo_dev_start(p);
+
+	if (rc)
+		return rc;
+	c->self = s->self = true;
+	c->initiator = true;
+	c->sa = (struct sockaddr_in){ .sin_family = AF_INET,
+				      .sin_addr = p->dev.ip,
+				      .sin_port = p->port };
+	c->raddr = (uintptr_t)p->heap;
+	c->rkey = p->heap_mr->rkey;
+	snprintf(c->name, sizeof(c->name), "rank %d (myself)", p->rank);
+	snprintf(s->name, sizeof(s->name), "rank %d (myself, passive)",
+		 p->rank);
+	return start_active(p, c);
+}
+
 int zc_verbs_connect_all(struct zc_prov *p)
 {
 	struct verbs_addr a;
 	size_t len = sizeof(a);
-	int rc;
+	int rc, refuser = -1;
 
 	rc = p->boot->get(0, "zc.verbs.addr", &a, &len);
 	if (rc)
@@ -451,6 +509,8 @@ int zc_verbs_connect_all(struct zc_prov *p)
 		c->sa.sin_port = a.port;
 		c->raddr = a.heap;
 		c->rkey = a.rkey;
+		if (!(a.flags & ADDR_F_AMO_DEVICE) && refuser < 0)
+			refuser = r;
 		inet_ntop(AF_INET, &c->sa.sin_addr, ip, sizeof(ip));
 		snprintf(c->name, sizeof(c->name), "rank %d (%s:%u)", r, ip,
 			 ntohs(a.port));
@@ -460,6 +520,12 @@ int zc_verbs_connect_all(struct zc_prov *p)
 			if (rc)
 				return rc;
 		}
+	}
+	decide_atomics(p, refuser);
+	if (p->amo_device) {
+		rc = start_self(p);
+		if (rc)
+			return rc;
 	}
 	return wait_mesh(p);
 }

@@ -36,9 +36,11 @@ static const struct zc_param verbs_params[] = {
 	{ "ZC_VERBS_BOUNCE_COUNT", ZC_PARAM_INT, "32",
 	  "bounce slots (1..4096)", &zc_verbs_params.bounce_count },
 	{ "ZC_VERBS_ATOMICS", ZC_PARAM_STRING, "auto",
-	  "who executes remote atomics: auto or cpu (the target's progress "
-	  "thread, with CPU atomics: atomic with shm peers' atomics on the "
-	  "same location); device atomics are not used (doc/verbs.md)",
+	  "who executes atomics: cpu (the target's progress thread, with CPU "
+	  "atomics: atomic with shm peers' on the same location), device "
+	  "(the NICs execute every atomic of the job, a rank's own too; only "
+	  "where every rank is a verbs peer with device atomics, else cpu), "
+	  "auto (device where the whole job can, else cpu; doc/verbs.md)",
 	  &zc_verbs_params.atomics },
 	{ "ZC_VERBS_CONNECT_TIMEOUT", ZC_PARAM_TIME_MS, "30s",
 	  "time allowed for the full mesh to connect at init",
@@ -71,10 +73,9 @@ static int params_check(void)
 		       v->bounce_count, v->bounce_max);
 		return -ZC_ECONFIG;
 	}
-	if (strcmp(v->atomics, "auto") && strcmp(v->atomics, "cpu")) {
-		zc_err("verbs: ZC_VERBS_ATOMICS=%s: only auto and cpu exist "
-		       "(device atomics are not atomic with the CPU's, and "
-		       "not every peer can use them: doc/verbs.md)",
+	if (strcmp(v->atomics, "auto") && strcmp(v->atomics, "cpu") &&
+	    strcmp(v->atomics, "device")) {
+		zc_err("verbs: ZC_VERBS_ATOMICS=%s: auto, cpu or device",
 		       v->atomics);
 		return -ZC_ECONFIG;
 	}
@@ -195,7 +196,7 @@ static int ctl_buffers(struct zc_prov *p)
 		zc_err("verbs: ibv_reg_mr of %zu control bytes: %m", p->ctl_len);
 		return rc;
 	}
-	for (int r = 0, i = 0; r < p->size; r++) {
+	for (int r = 0, i = 0; r <= p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 
 		c->pend = calloc((size_t)zc_verbs_params.credits, sizeof(*c->pend));
@@ -204,7 +205,7 @@ static int ctl_buffers(struct zc_prov *p)
 				 sizeof(*c->outq));
 		if (!c->pend || !c->wr || !c->outq)
 			return -ENOMEM;
-		if (!p->assigned[r] || r == p->rank)
+		if (r == p->size || !p->assigned[r] || r == p->rank)
 			continue;
 		c->rbuf = p->ctl + per * (size_t)i++;
 		c->sbuf = c->rbuf + nr * ZC_VERBS_MSG_SIZE;
@@ -237,18 +238,19 @@ static int zc_verbs_open(const struct zc_prov_env *env,
 		zc_verbs_params.spin_us * 1000 : env->oversub ? 0 : 20000;
 	pthread_mutex_init(&p->scq_lock, NULL);
 	pthread_mutex_init(&p->rcq_lock, NULL);
-	p->conns = calloc((size_t)p->size, sizeof(*p->conns));
+	/* conns[size]: my loopback's passive end (device atomics). */
+	p->conns = calloc((size_t)p->size + 1, sizeof(*p->conns));
 	if (!p->conns) {
 		free(p);
 		return -ENOMEM;
 	}
-	for (int r = 0; r < p->size; r++) {
+	for (int r = 0; r <= p->size; r++) {
 		p->conns[r].prov = p;
-		p->conns[r].rank = r;
+		p->conns[r].rank = r < p->size ? r : p->rank;
 		pthread_mutex_init(&p->conns[r].lock, NULL);
 		snprintf(p->conns[r].name, sizeof(p->conns[r].name), "rank %d",
-			 r);
-		p->nassigned += peers[r] && r != p->rank;
+			 p->conns[r].rank);
+		p->nassigned += r < p->size && peers[r] && r != p->rank;
 	}
 	*prov_p = p;
 	rc = zc_verbs_dev_pick(&p->dev);
@@ -265,6 +267,8 @@ static int zc_verbs_open(const struct zc_prov_env *env,
 	}
 	if (!rc)
 		rc = zc_verbs_mem_init(p);
+	p->amo_want = strcmp(zc_verbs_params.atomics, "cpu") &&
+		      p->dev_atomics && p->nassigned == p->size - 1;
 	if (!rc && getrandom(&p->cookie, sizeof(p->cookie), 0) !=
 		   (ssize_t)sizeof(p->cookie))
 		rc = -EIO;
@@ -275,9 +279,14 @@ static int zc_verbs_open(const struct zc_prov_env *env,
 		*prov_p = NULL;
 		return rc;
 	}
-	zc_info("verbs: %s port %u, inline %u B, atomics by the target's CPU",
-		p->dev.name, p->dev.port, p->inline_max);
+	zc_info("verbs: %s port %u, inline %u B", p->dev.name, p->dev.port,
+		p->inline_max);
 	return 0;
+}
+
+static bool zc_verbs_amo_all(struct zc_prov *p)
+{
+	return p->amo_device;
 }
 
 static int zc_verbs_connect(struct zc_prov *p)
@@ -298,7 +307,7 @@ static void say_bye(struct zc_prov *p)
 	for (int r = 0; r < p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 
-		if (c->state != ZC_VERBS_UP)
+		if (c->state != ZC_VERBS_UP || c->self)
 			continue;
 		pthread_mutex_lock(&c->lock);
 		(void)zc_verbs_send_msg(c, &h);
@@ -317,13 +326,13 @@ static void zc_verbs_close(struct zc_prov *p)
 		say_bye(p);
 		zc_verbs_progress_stop(p);
 	}
-	for (int r = 0; r < p->size; r++) {
+	for (int r = 0; r <= p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 
 		if (c->id && c->state != ZC_VERBS_IDLE)
 			rdma_disconnect(c->id);
 	}
-	for (int r = 0; r < p->size; r++) {
+	for (int r = 0; r <= p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 
 		pthread_mutex_lock(&c->lock);
@@ -336,6 +345,7 @@ static void zc_verbs_close(struct zc_prov *p)
 	}
 	if (p->listen_id)
 		rdma_destroy_id(p->listen_id);
+	zc_verbs_amo_dev_fini(p);
 	zc_verbs_mem_fini(p);
 	if (p->ctl_mr)
 		ibv_dereg_mr(p->ctl_mr);
@@ -376,4 +386,5 @@ const struct zc_provider_ops zc_verbs_ops = {
 	.peer_status = zc_verbs_peer_status,
 	.info = zc_verbs_dev_info,
 	.flags = ZC_PROV_F_THREAD,
+	.amo_all = zc_verbs_amo_all,
 };

@@ -147,6 +147,9 @@ int zc_verbs_amo(struct zc_prov *p, int rank, uint64_t off,
 	long long since = 0;
 	int rc = 0;
 
+	if (p->amo_device)
+		return zc_verbs_amo_dev(p, rank, off, op, width, value, cmp,
+					old, comp);
 	if (!c)
 		return -ZC_EPEERDEAD;
 	pthread_mutex_lock(&c->lock);
@@ -248,6 +251,16 @@ static void wait_atomics(struct zc_prov *p)
 
 int zc_verbs_fence(struct zc_prov *p)
 {
+	/* Device atomics travel in the send queue, in order with the
+	 * WRITEs; the fence bit on each connection's next WR also keeps it
+	 * behind earlier READs and atomics still answering. */
+	for (int r = 0; p->amo_device && r < p->size; r++) {
+		struct zc_verbs_conn *c = &p->conns[r];
+
+		pthread_mutex_lock(&c->lock);
+		c->fence_next = c->sq_head != c->sq_tail;
+		pthread_mutex_unlock(&c->lock);
+	}
 	wait_atomics(p);
 	return 0;
 }

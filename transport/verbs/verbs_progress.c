@@ -45,7 +45,7 @@ static void timers(struct zc_prov *p, long long now)
 		struct zc_verbs_conn *c = &p->conns[r];
 		char why[128];
 
-		if (c->state != ZC_VERBS_UP)
+		if (c->state != ZC_VERBS_UP || c->self)
 			continue;
 		pthread_mutex_lock(&c->lock);
 		/* Whatever waited for room and found no event to resume it. */

@@ -49,8 +49,12 @@ int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 	s->conn = c;
 	/* A WR holding a bounce slot or a registration is signaled: the
 	 * pool must come back even if nothing else is posted. */
-	signal = signal || slot->comp || slot->copy_to || slot->bounce >= 0 ||
-		 slot->rce || c->unsig + 1 >= depth() / 2;
+	signal = signal || slot->comp || slot->copy_to || slot->old ||
+		 slot->bounce >= 0 || slot->rce || c->unsig + 1 >= depth() / 2;
+	if (c->fence_next) {
+		wr->send_flags |= IBV_SEND_FENCE;
+		c->fence_next = false;
+	}
 	s->signaled = signal;
 	wr->wr_id = (uintptr_t)s;
 	wr->next = NULL;
@@ -75,6 +79,7 @@ static const char *wr_name(uint8_t kind)
 {
 	return kind == ZC_VERBS_WR_WRITE ? "RDMA WRITE (put)" :
 	       kind == ZC_VERBS_WR_READ ? "RDMA READ (get)" :
+	       kind == ZC_VERBS_WR_ATOMIC ? "device atomic" :
 	       "SEND (control message)";
 }
 
@@ -87,6 +92,9 @@ static void slot_finish(struct zc_verbs_conn *c, struct zc_verbs_wr *s,
 	if (s->copy_to && !err)
 		memcpy(s->copy_to, p->bounce + (size_t)s->bounce *
 		       zc_verbs_params.bounce_max, s->len);
+	if (s->old && !err)
+		*s->old = p->amo_res[(size_t)(c - p->conns) * depth() +
+				     (size_t)(s - c->wr)];
 	if (s->bounce >= 0 || s->rce)
 		zc_verbs_mem_put(p, s->bounce, s->rce);
 	if (s->kind == ZC_VERBS_WR_SEND)
@@ -99,6 +107,7 @@ static void slot_finish(struct zc_verbs_conn *c, struct zc_verbs_wr *s,
 	s->rce = NULL;
 	s->comp = NULL;
 	s->copy_to = NULL;
+	s->old = NULL;
 }
 
 void zc_verbs_sq_fail(struct zc_verbs_conn *c, int err)
