@@ -57,7 +57,8 @@ fi
 zc() {	# dev prog size [provider]
 	local prov=${4:-verbs}
 	[ "$prov" = kernel ] && [ $KMOD = 0 ] && return
-	ZC_TRANSPORTS=$prov ZC_VERBS_DEVICE=$1 ZC_KERNEL_DEVICE=$1 timeout -k 5 120 mpirun \
+	ZC_TRANSPORTS=$prov ZC_VERBS_DEVICE=$1 ZC_KERNEL_DEVICE=$1 \
+	ZC_VERBS_ATOMICS=${ATOMICS:-auto} timeout -k 5 120 mpirun \
 		--oversubscribe --bind-to none -n 2 "$B/$2" -m "$3:$3" -t 300 2>/dev/null |
 		awk -v s="$3" '$1 == s { print $2 }'
 }
@@ -99,6 +100,7 @@ for dev in $DEVS; do
 		zc "$dev" zc_get_lat 8 >>"$T/$dev.zc_get"
 		pt "$dev" ib_read_lat 8 5 -n 2000 >>"$T/$dev.pt_rlat"
 		zc "$dev" zc_fadd_lat 8 >>"$T/$dev.zc_fadd"
+		ATOMICS=cpu zc "$dev" zc_fadd_lat 8 >>"$T/$dev.zc_fadd_cpu"
 		[ "$dev" = siw0 ] || pt "$dev" ib_atomic_lat 8 5 -n 2000 -A FETCH_AND_ADD >>"$T/$dev.pt_alat"
 		zc "$dev" zc_put_bw 1048576 >>"$T/$dev.zc_bw"
 		pt "$dev" ib_write_bw 1048576 4 -n 200 >>"$T/$dev.pt_wbw"
@@ -125,7 +127,8 @@ for dev in $DEVS; do
 	echo "| put 8 B, half a put ping-pong (us) | $(m zc_pp) | ucx_perftest put_lat | $(m ux_lat) | $(ratio "$(m zc_pp)" "$(m ux_lat)") |"
 	echo "| put 8 B + quiet (us, a full round trip) | $(m zc_put) | ib_write_lat x2 | $(m pt_wlat) | $(ratio "$(m zc_put)" "$(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}')") |"
 	echo "| get 8 B (us) | $(m zc_get) | ib_read_lat | $(m pt_rlat) | $(ratio "$(m zc_get)" "$(m pt_rlat)") |"
-	echo "| fetch-add 8 B (us) | $(m zc_fadd) | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zc_fadd)" "$(m pt_alat)") |"
+	echo "| fetch-add 8 B (us; auto: device atomics where the device has them) | $(m zc_fadd) | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zc_fadd)" "$(m pt_alat)") |"
+	echo "| fetch-add 8 B, ZC_VERBS_ATOMICS=cpu (us) | $(m zc_fadd_cpu) | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zc_fadd_cpu)" "$(m pt_alat)") |"
 	echo "| put 1 MiB bandwidth (MB/s) | $(m zc_bw) | ib_write_bw | $(m pt_wbw) | $(ratio "$(m zc_bw)" "$(m pt_wbw)") |"
 	echo "| put 1 MiB bandwidth (MB/s) | $(m zc_bw) | ucx_perftest put_bw | $(m ux_bw) | $(ratio "$(m zc_bw)" "$(m ux_bw)") |"
 	echo "| (get side) | | ib_read_bw 1 MiB | $(m pt_rbw) | |"
@@ -168,7 +171,7 @@ if [ $KMOD = 1 ] && [ -x "$BUILD/bench/kernel_rtt" ]; then
 		{
 		echo "- 8 ranks, ZC_HEAP_SIZE=64M, every peer over the provider:"
 		echo "  kernel $kq RC queue pairs on rxe0 (one loopback connection), $((kp * 4 / 1024)) MiB pinned;"
-		echo "  verbs $vq RC queue pairs (28 connections), $((vm / 1048576)) MiB registered"
+		echo "  verbs $vq RC queue pairs (28 connections between ranks, and with device atomics each rank's loopback, 2 QPs), $((vm / 1048576)) MiB registered"
 		} | tee -a "$OUT/verbs.md"
 	fi
 	rmmod zcomm || echo "rmmod zcomm failed"

@@ -126,6 +126,7 @@ struct zc_verbs_conn {
 	struct zc_verbs_wr *wr;	/* sq_depth slots */
 	uint32_t sq_head, sq_tail;	/* posted / retired (free running) */
 	uint32_t unsig;		/* WRs posted since the last signaled one */
+	uint32_t sig_out;	/* signaled WRs posted, not yet retired */
 	unsigned char *rbuf;	/* receive buffers (ctl MR) */
 	unsigned char *sbuf;	/* send buffers (ctl MR), nsbuf of them */
 	uint32_t sb_head, sb_tail;

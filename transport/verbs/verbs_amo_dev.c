@@ -5,11 +5,13 @@
  * NICs then execute every atomic of the job, a rank's atomics on its own
  * heap too (through its loopback QP, conns[rank]), so that each location
  * keeps one execution agent and no target CPU runs for an atomic. The
- * devices have 64-bit fetch-add and compare-swap: a fetch is a fetch-add
- * of 0, every other op (and every 32-bit op, on its aligned 64-bit word)
- * a fetch then compare-swaps until one lands, each computed with the
- * CPU's own definition of the op (zc_amo_cpu) on a copy of the word;
- * those return complete. Words are in host order on both sides, as the
+ * devices have 64-bit fetch-add and compare-swap. A fetch is an RDMA READ
+ * of the word, not a fetch-add of 0: that would write the word back, and
+ * lose a store its owner made meanwhile (the collectives' counters are
+ * stored by their owner and fetched by peers). Every other op (and every
+ * 32-bit op, on its aligned 64-bit word) is a read then compare-swaps
+ * until one lands, each computed with the CPU's own definition of the op
+ * (zc_amo_cpu) on a copy of the word; those return complete. Words are in host order on both sides, as the
  * device executes them (little-endian hosts: a 32-bit op at offset 4 is
  * the word's upper half).
  */
@@ -53,12 +55,20 @@ void zc_verbs_amo_dev_fini(struct zc_prov *p)
 	p->amo_res = NULL;
 }
 
-/* Posts one device atomic on c's 8-aligned word at off; its result goes
- * to the slot's amo_res entry, then to *old when it retires. */
-static int post(struct zc_verbs_conn *c, uint64_t off, bool cas,
+enum dev_op { DEV_READ, DEV_FADD, DEV_CAS };
+
+/* Posts one device atomic (or an 8-byte READ) on c's 8-aligned word at
+ * off; its result goes to the slot's amo_res entry, then to *old when it
+ * retires. */
+static int post(struct zc_verbs_conn *c, uint64_t off, enum dev_op op,
 		uint64_t add_or_cmp, uint64_t swap, uint64_t *old,
 		struct zc_comp *comp)
 {
+	static const enum ibv_wr_opcode opcode[] = {
+		[DEV_READ] = IBV_WR_RDMA_READ,
+		[DEV_FADD] = IBV_WR_ATOMIC_FETCH_AND_ADD,
+		[DEV_CAS] = IBV_WR_ATOMIC_CMP_AND_SWP,
+	};
 	struct zc_prov *p = c->prov;
 	int rc;
 
@@ -72,18 +82,22 @@ static int post(struct zc_verbs_conn *c, uint64_t off, bool cas,
 			.lkey = p->amo_mr->lkey,
 		};
 		struct ibv_send_wr wr = {
-			.sg_list = &sge, .num_sge = 1,
-			.opcode = cas ? IBV_WR_ATOMIC_CMP_AND_SWP :
-					IBV_WR_ATOMIC_FETCH_AND_ADD,
-			.wr.atomic = { .remote_addr = c->raddr + off,
-				       .compare_add = add_or_cmp,
-				       .swap = swap, .rkey = c->rkey },
+			.sg_list = &sge, .num_sge = 1, .opcode = opcode[op],
 		};
 		struct zc_verbs_wr slot = {
 			.kind = ZC_VERBS_WR_ATOMIC, .bounce = -1,
 			.comp = comp, .old = old, .len = 8,
 		};
 
+		if (op == DEV_READ) {
+			wr.wr.rdma.remote_addr = c->raddr + off;
+			wr.wr.rdma.rkey = c->rkey;
+		} else {
+			wr.wr.atomic.remote_addr = c->raddr + off;
+			wr.wr.atomic.compare_add = add_or_cmp;
+			wr.wr.atomic.swap = swap;
+			wr.wr.atomic.rkey = c->rkey;
+		}
 		rc = zc_verbs_sq_post(c, &wr, &slot, false);
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -92,15 +106,15 @@ static int post(struct zc_verbs_conn *c, uint64_t off, bool cas,
 
 /* One device atomic, waited for (bounded: the device completes or
  * fails every WR, a dead peer's flush included). */
-static int run(struct zc_verbs_conn *c, uint64_t off, bool cas, uint64_t a,
-	       uint64_t b, uint64_t *old)
+static int run(struct zc_verbs_conn *c, uint64_t off, enum dev_op op,
+	       uint64_t a, uint64_t b, uint64_t *old)
 {
 	struct zc_comp comp;
 	unsigned spins = 0;
 	int rc;
 
 	zc_comp_init(&comp, 1);
-	rc = post(c, off, cas, a, b, old, &comp);
+	rc = post(c, off, op, a, b, old, &comp);
 	if (rc)
 		return rc;
 	while (atomic_load_explicit(&comp.pending, memory_order_acquire))
@@ -120,12 +134,14 @@ int zc_verbs_amo_dev(struct zc_prov *p, int rank, uint64_t off,
 		return -ZC_EPEERDEAD;
 	if (width == 8 && (op == ZC_AMO_ADD || op == ZC_AMO_FETCH ||
 			   op == ZC_AMO_CSWAP)) {
-		rc = op == ZC_AMO_CSWAP ? post(c, off, true, cmp, value, old, comp)
-					: post(c, off, false, op == ZC_AMO_ADD ?
-					       value : 0, 0, old, comp);
+		rc = op == ZC_AMO_CSWAP ? post(c, off, DEV_CAS, cmp, value, old,
+					       comp) :
+		     op == ZC_AMO_ADD ? post(c, off, DEV_FADD, value, 0, old,
+					     comp) :
+		     post(c, off, DEV_READ, 0, 0, old, comp);
 		return rc ? rc : ZC_INPROGRESS;
 	}
-	rc = run(c, word, false, 0, 0, &guess);
+	rc = run(c, word, DEV_READ, 0, 0, &guess);
 	while (!rc) {
 		uint64_t next = guess;
 
@@ -133,7 +149,7 @@ int zc_verbs_amo_dev(struct zc_prov *p, int rank, uint64_t off,
 				cmp, &part);
 		if (rc || next == guess)
 			break;	/* nothing to write: done at the fetch */
-		rc = run(c, word, true, guess, next, &seen);
+		rc = run(c, word, DEV_CAS, guess, next, &seen);
 		if (rc || seen == guess)
 			break;
 		guess = seen;

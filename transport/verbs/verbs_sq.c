@@ -4,11 +4,14 @@
  * connection's ring until it retires; RC completes a send queue in order,
  * so one signaled completion retires every slot up to it. Selective
  * signalling: a WR is signaled when something waits on it (a comp, a
- * READ to copy out, a bounce slot or registration to give back) or when
- * half the ring went unsignaled, so a full
- * ring always holds a signaled WR and polling always frees room: the
- * queue is bounded and a poster that finds it full polls, never queues
- * in memory.
+ * READ to copy out, a bounce slot or registration to give back), when
+ * half the ring went unsignaled (so a full ring always holds a signaled
+ * WR and polling always frees room: the queue is bounded and a poster
+ * that finds it full polls, never queues in memory), and when no
+ * signaled WR of the connection is in flight: a quiet after a lone put
+ * then waits for that put's own completion instead of posting a marker
+ * WRITE (one more packet and acknowledgement each way), while a stream
+ * of puts still signals about one per completion the poster can see.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +53,8 @@ int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 	/* A WR holding a bounce slot or a registration is signaled: the
 	 * pool must come back even if nothing else is posted. */
 	signal = signal || slot->comp || slot->copy_to || slot->old ||
-		 slot->bounce >= 0 || slot->rce || c->unsig + 1 >= depth() / 2;
+		 slot->bounce >= 0 || slot->rce || !c->sig_out ||
+		 c->unsig + 1 >= depth() / 2;
 	if (c->fence_next) {
 		wr->send_flags |= IBV_SEND_FENCE;
 		c->fence_next = false;
@@ -72,6 +76,7 @@ int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 	}
 	c->sq_head++;
 	c->unsig = signal ? 0 : c->unsig + 1;
+	c->sig_out += signal;
 	return 0;
 }
 
@@ -116,6 +121,7 @@ void zc_verbs_sq_fail(struct zc_verbs_conn *c, int err)
 		slot_finish(c, &c->wr[c->sq_tail % depth()], err);
 		c->sq_tail++;
 	}
+	c->sig_out = 0;
 }
 
 /* c->lock held. Returns true when the completion failed the connection. */
@@ -137,6 +143,7 @@ static bool retire(struct zc_verbs_conn *c, const struct ibv_wc *wc,
 	while (c->sq_tail != c->sq_head) {
 		struct zc_verbs_wr *t = &c->wr[c->sq_tail % depth()];
 
+		c->sig_out -= t->signaled;
 		slot_finish(c, t, err);
 		c->sq_tail++;
 		if (t == s)
