@@ -44,6 +44,7 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 B=$BUILD/bench
 T=$OUT/verbs.d
+rm -rf "$T"	# this run's figures only (they are appended below)
 mkdir -p "$T"
 ip_of() { case $1 in rxe0) echo "$RDMA_VM_RXE_IP" ;; siw0) echo "$RDMA_VM_SIW_IP" ;; esac; }
 

@@ -12,7 +12,7 @@
 
 #include "zck.h"
 
-unsigned int zck_port = 18515;
+unsigned int zck_port = 18525;	/* not 18515: perftest's default */
 module_param_named(port, zck_port, uint, 0444);
 MODULE_PARM_DESC(port, "rdma_cm port the module listens on and connects to");
 unsigned int zck_timeout_ms = 20000;
