@@ -202,7 +202,7 @@ int zc_tcp_on_connected(struct zc_tcp_conn *c, int res)
 
 #define DROP(c, ...)                                                        \
 	do {                                                                \
-		zc_err("tcp: dropping %s: " __VA_ARGS__);                   \
+		zc_tcp_clog(c, ZC_LOG_ERROR, "tcp: dropping %s: " __VA_ARGS__); \
 		return -EPROTO;                                             \
 	} while (0)
 
@@ -312,8 +312,8 @@ int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 	zc_tcp_auth_mac(p->secret, 'I', c->nonce_peer, c->nonce_mine,
 			(uint32_t)c->rank, (uint32_t)p->rank, want);
 	if (!zc_tcp_mac_equal(want, mac)) {
-		zc_err("tcp: dropping %s: failed authentication (not this "
-		       "job's secret)", c->name);
+		zc_tcp_clog(c, ZC_LOG_ERROR, "tcp: dropping %s: failed "
+			    "authentication (not this job's secret)", c->name);
 		return -ZC_EAUTH;
 	}
 	if (zc_tcp_rank_dead(c))
@@ -340,7 +340,8 @@ void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		return;
 	}
 	if (why)
-		zc_log(lvl, "tcp: connection to %s lost: %s", c->name, why);
+		zc_tcp_clog(c, lvl, "tcp: connection to %s lost: %s", c->name,
+			    why);
 	zc_tcp_pend_fail(c, -ZC_EPEERDEAD);
 	was_up = c->state == ZC_TCP_UP;
 	c->state = ZC_TCP_DEAD;
