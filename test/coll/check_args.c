@@ -8,39 +8,11 @@
  * results, and the heap stays the same on every rank. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "t_helpers.h"
-
-static char logbuf[8192];
-static int cap_fd, saved_fd;
-
-static void cap_begin(void)
-{
-	char path[] = "/tmp/zc_check.XXXXXX";
-
-	fflush(stderr);
-	cap_fd = mkstemp(path);
-	saved_fd = dup(2);
-	T_ASSERT(cap_fd >= 0 && saved_fd >= 0 && dup2(cap_fd, 2) == 2, "stderr");
-	unlink(path);
-}
-
-static const char *cap_end(void)
-{
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	n = pread(cap_fd, logbuf, sizeof(logbuf) - 1, 0);
-	logbuf[n > 0 ? n : 0] = '\0';
-	close(cap_fd);
-	return logbuf;
-}
+#include "t_capture.h"
 
 int main(void)
 {
@@ -57,30 +29,30 @@ int main(void)
 	T_OK(zc_calloc(8, sizeof(int64_t), (void **)&in));
 	T_OK(zc_calloc(8, sizeof(int64_t), (void **)&out));
 
-	cap_begin();
+	t_cap_begin();
 	rc = zc_allreduce(w, out, in, me ? 4 : 3, ZC_INT64, ZC_OP_SUM);
-	log = cap_end();
+	log = t_cap_end();
 	T_ASSERT(rc == -EINVAL, "allreduce with differing counts: %d", rc);
 	T_ASSERT(strstr(log, "zc_allreduce") && strstr(log, "count") &&
 		 strstr(log, me ? "gave count 3" : "gave count 4"),
 		 "allreduce log:\n%s", log);
 
-	cap_begin();
+	t_cap_begin();
 	rc = zc_broadcast(w, out, in, 16, me ? 1 : 0);
-	log = cap_end();
+	log = t_cap_end();
 	T_ASSERT(rc == -EINVAL, "broadcast with differing roots: %d", rc);
 	T_ASSERT(strstr(log, "zc_broadcast") && strstr(log, "root"),
 		 "broadcast log:\n%s", log);
 
-	cap_begin();
+	t_cap_begin();
 	rc = zc_reduce(w, out, in, 2, ZC_INT64, me ? ZC_OP_MAX : ZC_OP_SUM, 0);
-	log = cap_end();
+	log = t_cap_end();
 	T_ASSERT(rc == -EINVAL && strstr(log, "op"), "reduce ops: %d\n%s", rc,
 		 log);
 
-	cap_begin();
+	t_cap_begin();
 	rc = zc_reduce_scatter(w, out, in, me ? 2 : 1, ZC_INT64, ZC_OP_SUM);
-	log = cap_end();
+	log = t_cap_end();
 	T_ASSERT(rc == -EINVAL, "reduce_scatter with differing counts: %d", rc);
 	T_ASSERT(strstr(log, "zc_reduce_scatter") &&
 		 strstr(log, me ? "gave count 1" : "gave count 2"),
@@ -91,9 +63,9 @@ int main(void)
 		void *a = &rc, *b = &rc, *c = &rc, *d = NULL, *e = NULL;
 		char want[64];
 
-		cap_begin();
+		t_cap_begin();
 		rc = zc_malloc(me ? 96 : 64, &a);
-		log = cap_end();
+		log = t_cap_end();
 		snprintf(want, sizeof(want), "(rank %d) gave size %d", me ? 0 : 1,
 			 me ? 64 : 96);
 		T_ASSERT(rc == -EINVAL && !a, "zc_malloc with differing sizes: "
@@ -101,14 +73,14 @@ int main(void)
 		T_ASSERT(strstr(log, "zc_malloc") && strstr(log, want) &&
 			 strstr(log, me ? "gave 96" : "gave 64"),
 			 "zc_malloc log (want \"%s\"):\n%s", want, log);
-		cap_begin();
+		t_cap_begin();
 		rc = zc_calloc(me ? 3 : 2, 8, &b);
-		log = cap_end();
+		log = t_cap_end();
 		T_ASSERT(rc == -EINVAL && !b && strstr(log, "zc_calloc") &&
 			 strstr(log, "size"), "zc_calloc: %d\n%s", rc, log);
-		cap_begin();
+		t_cap_begin();
 		rc = zc_align(me ? 4096 : 128, 256, &c);
-		log = cap_end();
+		log = t_cap_end();
 		T_ASSERT(rc == -EINVAL && !c && strstr(log, "zc_align") &&
 			 strstr(log, "alignment"), "zc_align: %d\n%s", rc, log);
 		/* Nothing was allocated anywhere: the next agreeing calls
