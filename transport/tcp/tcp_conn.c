@@ -331,7 +331,6 @@ int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		      const char *why)
 {
-	struct io_uring_sqe *sqe;
 	bool was_up;
 
 	pthread_mutex_lock(&c->lock);
@@ -356,12 +355,10 @@ void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		atomic_store_explicit(&c->prov->dead[c->rank], true,
 				      memory_order_release);
 	/* Ends the pending receive and any send; the socket is closed when
-	 * nothing of the kernel's refers to it any more. */
-	sqe = zc_tcp_sqe(c->ring);
-	if (sqe) {
-		io_uring_prep_shutdown(sqe, c->fd, SHUT_RDWR);
-		zc_tcp_set_ud(sqe, c, ZC_TCP_UD_WAKE);
-		c->inflight++;
-		zc_tcp_submit(c->ring);
-	}
+	 * nothing of the kernel's refers to it any more. A plain system
+	 * call, not an io_uring SHUTDOWN: io_uring always hands that one to
+	 * an io-wq worker thread, which then stays with the submitting
+	 * thread for its life (one more thread after zc_finalize). */
+	if (c->fd >= 0 && shutdown(c->fd, SHUT_RDWR) && errno != ENOTCONN)
+		zc_dbg("tcp: shutdown of %s: %m", c->name);
 }
