@@ -60,19 +60,6 @@ static int count(const char *dir, char *names, size_t cap)
 	return n - !strcmp(dir, "/proc/self/fd");
 }
 
-static long rss_kib(void)
-{
-	long pages = 0, res = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
-			res = 0;
-		fclose(f);
-	}
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 int main(void)
 {
 	static char t0n[4096], f0n[4096], tn[4096], fn[4096];
@@ -101,7 +88,7 @@ int main(void)
 			 "first zc_init\nnow:   %s\nbefore:%s", c, t, t0, tn, t0n);
 		T_ASSERT(f == f0, "after cycle %d: %d fds, %d before the first "
 			 "zc_init\nnow:   %s\nbefore:%s", c, f, f0, fn, f0n);
-		rss = rss_kib();
+		rss = t_rss_kib();
 		if (c == 0)
 			rss1 = rss;
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)

@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "t_capture.h"
 #include "t_tcp.h"
 #include "tcp.h"	/* to count the provider's connections */
 
@@ -65,19 +66,6 @@ static int hello_and_hang_up(int port)
 	return 0;
 }
 
-static long rss_kib(void)
-{
-	long pages = 0, res = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
-			res = 0;
-		fclose(f);
-	}
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 /* Connections the tcp provider holds (its list, under its lock); only
  * those waiting in the handshake when pending. */
 static int tcp_conns(bool pending)
@@ -107,12 +95,11 @@ static void nap_ms(long ms)
 
 int main(void)
 {
-	static char logbuf[1 << 16];
-	char path[] = "/tmp/zc_strangers.XXXXXX";
+	const char *logbuf = "";
 	uint64_t *port, v = 1, w = 0;
 	long rss[ROUNDS] = { 0 };
 	int conns[ROUNDS] = { 0 };
-	int me, n, fd = -1, saved = -1;
+	int me, n;
 
 	T_OK(zc_init());
 	me = zc_rank();
@@ -124,10 +111,7 @@ int main(void)
 
 		T_ASSERT((int64_t)p > 0, "rank 1 has no listening socket");
 		T_OK(zc_put(port, &p, sizeof(p), 0));
-		fd = mkstemp(path);
-		saved = dup(2);
-		T_ASSERT(fd >= 0 && saved >= 0 && dup2(fd, 2) == 2, "stderr");
-		unlink(path);
+		t_cap_begin();
 	}
 	T_OK(zc_barrier_all());
 	for (int r = 0; r < ROUNDS; r++) {
@@ -138,7 +122,7 @@ int main(void)
 		T_OK(zc_barrier_all());
 		if (me == 1) {
 			nap_ms(400);	/* the progress thread's ticks free them */
-			rss[r] = rss_kib();
+			rss[r] = t_rss_kib();
 			conns[r] = tcp_conns(false);
 		}
 		T_OK(zc_barrier_all());
@@ -176,15 +160,9 @@ int main(void)
 	/* The summary of the last interval is logged when tcp closes. */
 	T_OK(zc_finalize());
 	if (me == 1) {
-		ssize_t got;
 		long loud = 0, counted = 0;
 
-		fflush(stderr);
-		dup2(saved, 2);
-		close(saved);
-		got = pread(fd, logbuf, sizeof(logbuf) - 1, 0);
-		logbuf[got > 0 ? got : 0] = '\0';
-		close(fd);
+		logbuf = t_cap_end();
 		printf("rank 1 RSS after each round (KiB):");
 		for (int r = 0; r < ROUNDS; r++)
 			printf(" %ld", rss[r]);
@@ -207,7 +185,7 @@ int main(void)
 			 !strstr(logbuf, "connection to rank 0"),
 			 "a stranger logged as rank 0:\n%.400s", logbuf);
 		{
-			static char copy[sizeof(logbuf)];
+			static char copy[sizeof(t_cap_buf)];
 			char *save = NULL;
 
 			memcpy(copy, logbuf, sizeof(copy));
