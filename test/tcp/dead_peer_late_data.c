@@ -19,34 +19,10 @@
 #include <unistd.h>
 
 #include "t_helpers.h"
+#include "t_proc.h"
 
 #define LEN (256u << 20)
 #define WORDS (LEN / 8)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
 
 /* Words of x that have landed: the first zero word (binary search). */
 static size_t landed(const volatile uint64_t *x)
@@ -67,16 +43,9 @@ static size_t landed(const volatile uint64_t *x)
 int main(void)
 {
 	uint64_t *x, *pids;
-	int me, n, rc;
+	int me, rc;
 
-	T_OK(zc_init());
-	me = zc_rank();
-	n = zc_size();
-	T_SKIP_IF(n != 2, "runs on exactly 2 ranks (has %d)", n);
-	T_OK(zc_calloc(WORDS, sizeof(uint64_t), (void **)&x));
-	T_OK(zc_calloc(2, sizeof(uint64_t), (void **)&pids));
-	pids[0] = (uint64_t)getpid();
-	T_OK(zc_barrier_all());
+	me = t_pair_init(WORDS, &x, &pids);
 	if (me == 1) {
 		uint64_t *v = malloc(LEN);
 
@@ -94,14 +63,14 @@ int main(void)
 		double t0;
 
 		T_OK(zc_get(&pid1, pids, sizeof(pid1), 1));
-		t0 = now();
-		while (!((volatile uint64_t *)x)[0] && now() - t0 < 20)
+		t0 = t_now();
+		while (!((volatile uint64_t *)x)[0] && t_now() - t0 < 20)
 			;
 		T_ASSERT(x[0], "no byte of the put arrived in 20 s");
 		T_ASSERT(kill((pid_t)pid1, SIGSTOP) == 0, "SIGSTOP");
-		while (proc_state((pid_t)pid1) != 'T' && now() - t0 < 25)
+		while (t_proc_state((pid_t)pid1) != 'T' && t_now() - t0 < 25)
 			;
-		T_ASSERT(proc_state((pid_t)pid1) == 'T', "rank 1 not stopped");
+		T_ASSERT(t_proc_state((pid_t)pid1) == 'T', "rank 1 not stopped");
 		T_SKIP_IF(landed(x) == WORDS, "the whole put arrived before "
 			  "rank 1 stopped");
 		rc = zc_get(&tmp, pids, sizeof(tmp), 1);
@@ -109,8 +78,8 @@ int main(void)
 		kill((pid_t)pid1, SIGCONT);
 		T_ASSERT(rc == -ZC_EPEERDEAD, "get from a stopped rank: %s",
 			 zc_strerror(rc));
-		t0 = now();
-		while (now() - t0 < 1.0)
+		t0 = t_now();
+		while (t_now() - t0 < 1.0)
 			;
 		later = landed(x);
 		printf("rank 0: %zu of %u words had landed when rank 1 was "
