@@ -38,20 +38,34 @@ static int get_u32(const pmix_proc_t *proc, const char *key, uint32_t *out)
 	return 0;
 }
 
+/* No PMIx server for this process (a failed PMIx_Init): no launcher
+ * appears later, and every PMIx_Init/PMIx_Finalize pair costs ~155 KiB
+ * that PMIx never frees (a bare PMIx program shows it), so later zc_init
+ * calls do not ask again. */
+static bool no_server;
+
 static int pmix_init(struct zc_boot_info *info)
 {
-	pmix_status_t rc = PMIx_Init(&myproc, NULL, 0);
+	pmix_status_t rc = no_server ? PMIX_ERR_UNREACH
+				     : PMIx_Init(&myproc, NULL, 0);
 	pmix_proc_t wild;
 	uint32_t v;
 
-	if (rc == PMIX_ERR_UNREACH || rc == PMIX_ERR_NOT_FOUND ||
-	    rc == PMIX_ERR_INIT) {
-		zc_dbg("PMIx_Init: %s", PMIx_Error_string(rc));
-		return -ENOENT;
-	}
 	if (rc != PMIX_SUCCESS) {
-		zc_err("PMIx_Init failed: %s", PMIx_Error_string(rc));
-		return -ZC_EBOOT;
+		bool alone = rc == PMIX_ERR_UNREACH || rc == PMIX_ERR_NOT_FOUND ||
+			     rc == PMIX_ERR_INIT;
+
+		no_server = alone;
+		if (alone)
+			zc_dbg("PMIx_Init: %s", PMIx_Error_string(rc));
+		else
+			zc_err("PMIx_Init failed: %s", PMIx_Error_string(rc));
+		/* A failed PMIx_Init leaves PMIx initialised, its progress
+		 * thread running and its event base's 4 fds open, until
+		 * PMIx_Finalize. */
+		if (PMIx_Initialized())
+			PMIx_Finalize(NULL, 0);
+		return alone ? -ENOENT : -ZC_EBOOT;
 	}
 	PMIX_LOAD_PROCID(&wild, myproc.nspace, PMIX_RANK_WILDCARD);
 	info->rank = (int)myproc.rank;

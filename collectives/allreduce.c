@@ -306,6 +306,12 @@ int zc_reduce_scatter(struct zc_team *team, void *dest, const void *src,
 	if (!rc)
 		rc = red_args(team, dest, src, count, (size_t)team->size, type,
 			      op, __func__);
+	if (!rc) {
+		static const char *const names[] = { "count", "type", "op" };
+		uint64_t v[] = { count, (uint64_t)type, (uint64_t)op };
+
+		rc = zc_coll_agree(team, __func__, 3, names, v);
+	}
 	if (rc || !count)
 		return rc;
 	switch (zc_coll_select(team, ZC_COLL_REDUCE_SCATTER,

@@ -496,12 +496,25 @@ int zc_coll_agree(struct zc_team *t, const char *fn, int n,
 			if (all[i] == vals[k])
 				continue;
 			zc_err("ZC_CHECK: %s: arguments differ between members: "
-			       "member %d gave %s %llu, I (member %d) gave %llu",
-			       fn, i, names[k], (unsigned long long)all[i],
-			       t->me, (unsigned long long)vals[k]);
+			       "member %d (rank %d) gave %s %llu, I (member %d, "
+			       "rank %d) gave %llu", fn, i, t->world[i], names[k],
+			       (unsigned long long)all[i], t->me,
+			       t->world[t->me], (unsigned long long)vals[k]);
 			rc = -EINVAL;
 		}
 	}
 	free(all);
 	return rc;
+}
+
+int zc_coll_check_alloc(const char *fn, size_t size, size_t alignment)
+{
+	static const char *const names[] = { "size", "alignment" };
+	uint64_t v[] = { size, alignment };
+
+	/* Before the world team exists (or after it is gone) there is
+	 * nothing to compare with. */
+	if (!zc_coll_params.check || !zc_team_world())
+		return 0;
+	return zc_coll_agree(zc_team_world(), fn, 2, names, v);
 }

@@ -12,7 +12,11 @@ static int sym_alloc(const char *fn, size_t alignment, size_t size, bool zero,
 	int rc;
 
 	ZC_CHECK_INIT_FN(fn);
-	rc = zc_heap_alloc(&zc_ctx->alloc, size, alignment, &off);
+	/* Differing sizes would give the ranks different heaps from here on:
+	 * every later symmetric address would be wrong somewhere. */
+	rc = zc_coll_check_alloc(fn, size, alignment);
+	if (!rc)
+		rc = zc_heap_alloc(&zc_ctx->alloc, size, alignment, &off);
 	if (rc) {
 		*ptr_p = NULL;
 		/* Every rank fails alike (same heap, same calls): no one is

@@ -186,6 +186,10 @@ int zc_coll_scratch_size(int n, size_t *size_p);
 int zc_coll_init(void);
 void zc_coll_fini(void);
 extern const struct zc_param zc_coll_param_table[];
+/* ZC_CHECK=1 only (else 0 at once): the ranks compare a symmetric
+ * allocation's size and alignment; a difference is logged (the call, the
+ * rank, both values) and fails the call with -EINVAL on every rank. */
+int zc_coll_check_alloc(const char *fn, size_t size, size_t alignment);
 
 /* Set by zc_finalize: the log then says "after zc_finalize". */
 extern bool zc_finalized;

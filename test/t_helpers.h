@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <zcomm.h>
 
@@ -48,6 +49,20 @@
 static inline unsigned char t_pattern(int writer, int target, size_t i)
 {
 	return (unsigned char)((i * 131u) ^ (unsigned)(writer * 37 + target * 11 + 1));
+}
+
+/* This process's resident size in KiB (0 if unknown). */
+static inline long t_rss_kib(void)
+{
+	long pages = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 #endif /* T_HELPERS_H */

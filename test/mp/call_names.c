@@ -5,39 +5,11 @@
  * is not symmetric fail with -ZC_ENOTSYM (a peer could never change it)
  * instead of waiting or returning 0. */
 #define _POSIX_C_SOURCE 200809L
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "t_helpers.h"
-
-static char logbuf[8192];
-static int cap_fd, saved_fd;
-
-static void cap_begin(void)
-{
-	char path[] = "/tmp/zc_names.XXXXXX";
-
-	fflush(stderr);
-	cap_fd = mkstemp(path);
-	saved_fd = dup(2);
-	T_ASSERT(cap_fd >= 0 && saved_fd >= 0 && dup2(cap_fd, 2) == 2, "stderr");
-	unlink(path);
-}
-
-static const char *cap_end(void)
-{
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	n = pread(cap_fd, logbuf, sizeof(logbuf) - 1, 0);
-	logbuf[n > 0 ? n : 0] = '\0';
-	close(cap_fd);
-	return logbuf;
-}
+#include "t_capture.h"
 
 #define HAS(log, s) T_ASSERT(strstr((log), (s)), "log lacks \"%s\":\n%s", (s), (log))
 
@@ -59,14 +31,14 @@ int main(void)
 	const char *log;
 	int me;
 
-	cap_begin();
+	t_cap_begin();
 	T_ASSERT(zc_put(&x, &v, 8, 0) == -ZC_ENOTINIT, "put before init");
 	T_ASSERT(zc_malloc(8, &p) == -ZC_ENOTINIT, "malloc before init");
 	T_ASSERT(zc_wait_until(&x, ZC_INT64, ZC_CMP_EQ, 0) == -ZC_ENOTINIT,
 		 "wait before init");
 	T_ASSERT(zc_atomic(ZC_AMO_ADD, &x, 8, 1, 0, 0, &old) == -ZC_ENOTINIT,
 		 "atomic before init");
-	log = cap_end();
+	log = t_cap_end();
 	HAS(log, "zc_put called before zc_init");
 	HAS(log, "zc_malloc called before zc_init");
 	HAS(log, "zc_wait_until called before zc_init");
@@ -75,23 +47,23 @@ int main(void)
 
 	T_OK(zc_init());
 	me = zc_rank();
-	cap_begin();
+	t_cap_begin();
 	T_ASSERT(zc_wait_until(&x, ZC_INT64, ZC_CMP_EQ, 0) == -ZC_ENOTSYM,
 		 "wait_until on a stack variable");
 	T_ASSERT(zc_test(&x, ZC_INT64, ZC_CMP_EQ, 0) == -ZC_ENOTSYM,
 		 "test on a stack variable");
-	log = cap_end();
+	log = t_cap_end();
 	HAS(log, "zc_wait_until: ");
 	HAS(log, "zc_test: ");
 	HAS(log, "not symmetric");
 	T_OK(zc_finalize());
 
-	cap_begin();
+	t_cap_begin();
 	T_ASSERT(zc_put(&x, &v, 8, 0) == -ZC_ENOTINIT, "put after finalize");
 	T_ASSERT(zc_get_nbi(&x, &v, 8, 0) == -ZC_ENOTINIT, "get after finalize");
 	T_ASSERT(zc_iput(&x, &v, 1, 1, 8, 1, 0) == -ZC_ENOTINIT, "iput after");
 	T_ASSERT(zc_test(&x, ZC_INT64, ZC_CMP_EQ, 0) == -ZC_ENOTINIT, "test after");
-	log = cap_end();
+	log = t_cap_end();
 	HAS(log, "zc_put called after zc_finalize");
 	HAS(log, "zc_get_nbi called after zc_finalize");
 	HAS(log, "zc_iput called after zc_finalize");

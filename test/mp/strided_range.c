@@ -6,43 +6,16 @@
  * the heap, filled with a pattern) is unchanged on every rank. Negative
  * strides inside the heap work (elements land in reverse). */
 #define _POSIX_C_SOURCE 200809L
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "t_helpers.h"
-
-static char logbuf[16384];
-
-/* Runs the bad calls with stderr in a file, keeps what was logged. */
-static int quiet_fd, saved_fd;
-static void log_begin(void)
-{
-	char path[] = "/tmp/zc_strided.XXXXXX";
-
-	quiet_fd = mkstemp(path);
-	saved_fd = dup(2);
-	T_ASSERT(quiet_fd >= 0 && saved_fd >= 0 && dup2(quiet_fd, 2) == 2,
-		 "stderr");
-	unlink(path);
-}
-
-static void log_end(void)
-{
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	n = pread(quiet_fd, logbuf, sizeof(logbuf) - 1, 0);
-	logbuf[n > 0 ? n : 0] = '\0';
-	close(quiet_fd);
-}
+#include "t_capture.h"
 
 int main(void)
 {
+	const char *logbuf;
 	size_t heap, freeb, nhead = 512, ntail;
 	int64_t *head, *tail, *mid, *local;
 	int me, n, to, rc[8];
@@ -70,7 +43,7 @@ int main(void)
 		local[i] = -1;
 	T_OK(zc_barrier_all());
 
-	log_begin();
+	t_cap_begin();
 	/* One element past the end; SIZE_MAX/4 elements; a span that
 	 * overflows; a negative stride from the first block downwards. */
 	rc[0] = zc_iput(tail, local, 1, 1, 8, ntail + 1, to);
@@ -81,7 +54,7 @@ int main(void)
 	rc[5] = zc_iget(local, tail, 1, 1, 8, SIZE_MAX / 4, to);
 	rc[6] = zc_iget(local, head + 4, 1, -1, 8, 64, to);
 	rc[7] = zc_iput(tail + ntail - 1, local, PTRDIFF_MIN / 8, 1, 8, 2, to);
-	log_end();
+	logbuf = t_cap_end();
 	for (int k = 0; k < 8; k++)
 		T_ASSERT(rc[k] == -ZC_ERANGE_ACCESS || rc[k] == -ZC_ENOTSYM,
 			 "bad strided call %d returned %d (%s)", k, rc[k],

@@ -5,7 +5,10 @@
  * wait on one's own memory ends once any rank of the job is dead; and a
  * barrier with it fails too. Run under mpirun --enable-recovery, over
  * tcp (keepalives, resets) and over shm (the pidfd of each local peer,
- * and its "left" word to tell a zc_finalize from a death). */
+ * and its "left" word to tell a zc_finalize from a death). Then puts,
+ * gets and atomics to the dead rank fail with -ZC_EPEERDEAD (over shm its
+ * heap is still mapped: they used to succeed into it). (That survivors
+ * still reach each other is tcp_peer_death's.) */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <time.h>
@@ -47,6 +50,19 @@ int main(void)
 	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL barrier with a dead rank gave %d",
 		 rc);
 	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
+	{
+		uint64_t v = 7, w = 0, old = 0;
+		int dead = n - 1;
+
+		rc = zc_put(flag, &v, sizeof(v), dead);
+		T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL put to the dead rank: %d", rc);
+		rc = zc_get(&w, flag, sizeof(w), dead);
+		T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL get from the dead rank: %d",
+			 rc);
+		rc = zc_atomic(ZC_AMO_ADD, flag, 8, 1, 0, dead, &old);
+		T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL atomic at the dead rank: %d",
+			 rc);
+	}
 	printf("survivor %d ok: wait_until ended with peer dead after %.1f s\n",
 	       me, now() - t0);
 	zc_finalize();

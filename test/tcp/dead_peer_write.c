@@ -15,34 +15,9 @@
 #include <unistd.h>
 
 #include "t_helpers.h"
+#include "t_proc.h"
 
 #define WORDS 512
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The process state letter of pid ('T' once a SIGSTOP took effect). */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
 
 static void nap(long ms)
 {
@@ -55,23 +30,16 @@ static void nap(long ms)
 int main(void)
 {
 	uint64_t *x, *pids, v[WORDS];
-	int me, n, rc;
+	int me, rc;
 
-	T_OK(zc_init());
-	me = zc_rank();
-	n = zc_size();
-	T_SKIP_IF(n != 2, "runs on exactly 2 ranks (has %d)", n);
-	T_OK(zc_calloc(WORDS, sizeof(uint64_t), (void **)&x));
-	T_OK(zc_calloc(2, sizeof(uint64_t), (void **)&pids));
-	pids[0] = (uint64_t)getpid();
-	T_OK(zc_barrier_all());
+	me = t_pair_init(WORDS, &x, &pids);
 	if (me == 1) {
-		double t = now(), prev = t, cur;
+		double t = t_now(), prev = t, cur;
 		int bad = 0;
 
 		/* Sleep in small steps until a jump in time shows that we
 		 * were stopped and resumed (at most 30 s). */
-		while ((cur = now()) - t < 30 && cur - prev < 1.0) {
+		while ((cur = t_now()) - t < 30 && cur - prev < 1.0) {
 			prev = cur;
 			nap(10);
 		}
@@ -97,17 +65,17 @@ int main(void)
 			 "SIGSTOP to rank 1 (pid %llu)", (unsigned long long)pid1);
 		/* The signal takes effect asynchronously: a get issued too
 		 * soon would still be served. */
-		t0 = now();
-		while (proc_state((pid_t)pid1) != 'T' && now() - t0 < 5)
+		t0 = t_now();
+		while (t_proc_state((pid_t)pid1) != 'T' && t_now() - t0 < 5)
 			nap(1);
-		T_ASSERT(proc_state((pid_t)pid1) == 'T', "rank 1 not stopped");
-		t0 = now();
+		T_ASSERT(t_proc_state((pid_t)pid1) == 'T', "rank 1 not stopped");
+		t0 = t_now();
 		rc = zc_get(&tmp, x, sizeof(tmp), 1);
 		if (rc != -ZC_EPEERDEAD)
 			kill((pid_t)pid1, SIGCONT);
 		T_ASSERT(rc == -ZC_EPEERDEAD, "get from a stopped rank: %s",
 			 zc_strerror(rc));
-		printf("rank 0: rank 1 declared dead after %.1f s\n", now() - t0);
+		printf("rank 0: rank 1 declared dead after %.1f s\n", t_now() - t0);
 		nap(300);
 		T_ASSERT(kill((pid_t)pid1, SIGCONT) == 0, "SIGCONT");
 		nap(3000);

@@ -8,6 +8,8 @@
 #ifndef ZC_SHM_H
 #define ZC_SHM_H
 
+#include <stdbool.h>
+
 #include "zc_provider.h"
 
 struct zc_prov {
@@ -19,8 +21,20 @@ struct zc_prov {
 	const unsigned char *assigned;	/* ranks core gave us */
 	const struct zc_boot_services *boot;
 	int *pidfd;		/* per rank: its process (pidfd_open), or -1 */
+	/* per rank: found dead by peer_status (set once, any thread): its
+	 * memory is still mapped here, so without this flag puts, gets and
+	 * atomics to it would go on succeeding into a heap nobody owns. */
+	bool *dead;
 	uint64_t left_off;	/* zc_prov_env.left_off */
 };
+
+/* -ZC_EPEERDEAD once rank was found dead, else 0 (one load per op). */
+static inline int zc_shm_dead(const struct zc_prov *p, int rank)
+{
+	return __builtin_expect(__atomic_load_n(&p->dead[rank],
+						__ATOMIC_RELAXED), 0) ?
+	       -ZC_EPEERDEAD : 0;
+}
 
 extern const struct zc_provider_ops zc_shm_ops;
 

@@ -7,5 +7,7 @@ int zc_shm_amo_op(struct zc_prov *p, int rank, uint64_t off,
 		  uint64_t *old, struct zc_comp *comp)
 {
 	(void)comp;
+	if (zc_shm_dead(p, rank))
+		return -ZC_EPEERDEAD;
 	return zc_amo_exec(p->base[rank] + off, op, width, value, cmp, old);
 }

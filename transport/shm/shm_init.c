@@ -36,9 +36,11 @@ static int zc_shm_open(const struct zc_prov_env *env,
 		return -ENOMEM;
 	p->base = calloc((size_t)env->size, sizeof(char *));
 	p->pidfd = malloc((size_t)env->size * sizeof(int));
-	if (!p->base || !p->pidfd) {
+	p->dead = calloc((size_t)env->size, sizeof(bool));
+	if (!p->base || !p->pidfd || !p->dead) {
 		free(p->base);
 		free(p->pidfd);
+		free(p->dead);
 		free(p);
 		return -ENOMEM;
 	}
@@ -129,6 +131,7 @@ static void zc_shm_close(struct zc_prov *p)
 	}
 	free(p->base);
 	free(p->pidfd);
+	free(p->dead);
 	free(p);
 }
 
@@ -138,17 +141,24 @@ static void *zc_shm_map(struct zc_prov *p, int rank)
 }
 
 /* A local peer whose process ended without leaving through zc_finalize
- * (its "left" word, still readable in our mapping of its heap) is dead. */
+ * (its "left" word, still readable in our mapping of its heap) is dead,
+ * for good: from then on every op to it fails (zc_shm_dead). */
 static int zc_shm_peer_status(struct zc_prov *p, int rank)
 {
 	struct pollfd pf = { .fd = p->pidfd[rank], .events = POLLIN };
 
+	if (zc_shm_dead(p, rank))
+		return -ZC_EPEERDEAD;
 	if (pf.fd < 0 || poll(&pf, 1, 0) <= 0)
 		return 0;
 	if (p->base[rank] &&
 	    __atomic_load_n((uint64_t *)(p->base[rank] + p->left_off),
 			    __ATOMIC_ACQUIRE))
 		return 0;
+	if (!__atomic_exchange_n(&p->dead[rank], true, __ATOMIC_RELAXED))
+		zc_warn("shm: local rank %d ended without zc_finalize: it is "
+			"dead, and its puts, gets and atomics fail from now on",
+			rank);
 	return -ZC_EPEERDEAD;
 }
 

@@ -26,6 +26,8 @@ int zc_shm_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 	       size_t len, struct zc_comp *comp)
 {
 	(void)comp;
+	if (zc_shm_dead(p, rank))
+		return -ZC_EPEERDEAD;
 	copy(p->base[rank] + off, src, len);
 	return 0;
 }
@@ -38,6 +40,8 @@ int zc_shm_put_signal(struct zc_prov *p, int rank, uint64_t off,
 		      struct zc_comp *comp)
 {
 	(void)comp;
+	if (zc_shm_dead(p, rank))
+		return -ZC_EPEERDEAD;
 	copy(p->base[rank] + off, src, len);
 	return zc_amo_exec(p->base[rank] + sig_off, sig_op, 8, sig_value, 0,
 			   NULL);
@@ -47,6 +51,8 @@ int zc_shm_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	       size_t len, struct zc_comp *comp)
 {
 	(void)comp;
+	if (zc_shm_dead(p, rank))
+		return -ZC_EPEERDEAD;
 	copy(dst, p->base[rank] + off, len);
 	return 0;
 }

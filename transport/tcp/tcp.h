@@ -160,6 +160,9 @@ struct zc_tcp_conn {
 	/* liveness (the connection's thread) */
 	long long last_rx_ms, ka_sent_ms, born_ms;	/* 0: none pending */
 	bool bye;		/* the peer said goodbye */
+	/* a stranger's log lines (tcp_stranger.c): decided once, then all
+	 * logged or all only counted */
+	bool log_decided, log_muted;
 	/* handshake */
 	unsigned char nonce_mine[ZC_TCP_NONCE_SIZE];
 	unsigned char nonce_peer[ZC_TCP_NONCE_SIZE];
@@ -200,6 +203,12 @@ struct zc_prov {
 	long long last_timers_ms;	/* app thread's keepalive check */
 	long spin_ns;		/* app wait polls this long before sleeping */
 	bool oversub;		/* this node runs more ranks than CPUs */
+	/* Strangers logged one by one and only counted in this interval
+	 * (tcp_stranger.c, the progress thread's). */
+	struct {
+		long long since_ms;
+		unsigned loud, muted;
+	} strangers;
 };
 
 extern const struct zc_provider_ops zc_tcp_ops;
@@ -252,6 +261,27 @@ static inline bool zc_tcp_rank_dead(const struct zc_tcp_conn *c)
  * receive ends). why: a reason, logged at level lvl (NULL: logged). */
 void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		      const char *why);
+
+/* tcp_stranger.c: unauthenticated in connections (progress thread) */
+/* Handshakes in progress at once beyond the job's size. */
+#define ZC_TCP_PENDING_MAX 64
+/* An in connection that has not proved a rank (any state). */
+bool zc_tcp_is_stranger(const struct zc_tcp_conn *c);
+/* false: c is a stranger beyond this interval's few logged ones, its lines
+ * are only counted (once per connection). */
+bool zc_tcp_conn_may_log(struct zc_tcp_conn *c);
+/* Logs the count of strangers not logged, once per interval (closing:
+ * now). */
+void zc_tcp_strangers_tick(struct zc_prov *p, long long now, bool closing);
+/* A new in connection was accepted: drop the oldest handshake beyond the
+ * limit (conns_lock not held). */
+void zc_tcp_strangers_bound(struct zc_prov *p);
+/* A log line about connection c, through the strangers' rate limit. */
+#define zc_tcp_clog(c, lvl, ...)                                            \
+	do {                                                                \
+		if ((lvl) <= zc_log_level && zc_tcp_conn_may_log(c))        \
+			zc_log(lvl, __VA_ARGS__);                           \
+	} while (0)
 
 /* tcp_tx.c: the send queue (the connection's thread, c->lock held) */
 struct zc_tcp_tx *zc_tcp_tx_new(size_t inline_len);

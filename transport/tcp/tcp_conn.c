@@ -202,7 +202,7 @@ int zc_tcp_on_connected(struct zc_tcp_conn *c, int res)
 
 #define DROP(c, ...)                                                        \
 	do {                                                                \
-		zc_err("tcp: dropping %s: " __VA_ARGS__);                   \
+		zc_tcp_clog(c, ZC_LOG_ERROR, "tcp: dropping %s: " __VA_ARGS__); \
 		return -EPROTO;                                             \
 	} while (0)
 
@@ -295,7 +295,7 @@ int zc_tcp_on_resp(struct zc_tcp_conn *c, const unsigned char *m,
 	c->state = ZC_TCP_UP;
 	zc_tcp_tx_kick(c);
 	pthread_mutex_unlock(&c->lock);
-	p->out[c->rank] = c;
+	__atomic_store_n(&p->out[c->rank], c, __ATOMIC_RELEASE);
 	p->nup_out++;
 	zc_dbg("tcp: connected to %s", c->name);
 	return 0;
@@ -312,8 +312,8 @@ int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 	zc_tcp_auth_mac(p->secret, 'I', c->nonce_peer, c->nonce_mine,
 			(uint32_t)c->rank, (uint32_t)p->rank, want);
 	if (!zc_tcp_mac_equal(want, mac)) {
-		zc_err("tcp: dropping %s: failed authentication (not this "
-		       "job's secret)", c->name);
+		zc_tcp_clog(c, ZC_LOG_ERROR, "tcp: dropping %s: failed "
+			    "authentication (not this job's secret)", c->name);
 		return -ZC_EAUTH;
 	}
 	if (zc_tcp_rank_dead(c))
@@ -328,10 +328,25 @@ int zc_tcp_on_auth(struct zc_tcp_conn *c, const struct zc_msg_hdr *h,
 	return 0;
 }
 
+/* Shuts c's socket down, if it still has one: the kernel ends its pending
+ * receive and send, and answers whatever the peer sends from now on with
+ * a reset instead of queueing it. Any thread: the socket is closed only
+ * under c->lock (zc_tcp_timers). */
+static void conn_shutdown(struct zc_tcp_conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	/* A plain system call, not an io_uring SHUTDOWN: io_uring always
+	 * hands that one to an io-wq worker thread, which then stays with
+	 * the submitting thread for its life (a thread after zc_finalize). */
+	if (c->fd >= 0 && shutdown(c->fd, SHUT_RDWR) && errno != ENOTCONN)
+		zc_dbg("tcp: shutdown of %s: %m", c->name);
+	pthread_mutex_unlock(&c->lock);
+}
+
 void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		      const char *why)
 {
-	struct io_uring_sqe *sqe;
+	struct zc_prov *p = c->prov;
 	bool was_up;
 
 	pthread_mutex_lock(&c->lock);
@@ -340,27 +355,31 @@ void zc_tcp_conn_fail(struct zc_tcp_conn *c, enum zc_log_level lvl,
 		return;
 	}
 	if (why)
-		zc_log(lvl, "tcp: connection to %s lost: %s", c->name, why);
-	zc_tcp_pend_fail(c, -ZC_EPEERDEAD);
+		zc_tcp_clog(c, lvl, "tcp: connection to %s lost: %s", c->name,
+			    why);
 	was_up = c->state == ZC_TCP_UP;
 	c->state = ZC_TCP_DEAD;
 	pthread_mutex_unlock(&c->lock);
 	/* A rank whose authenticated connection (or my connection to it)
-	 * failed without a goodbye is dead for good: its other direction is
-	 * closed by its own thread (zc_tcp_timers, zc_tcp_on_recv) and it
-	 * may not connect again. A stranger's failed handshake, which
-	 * proves nothing, marks no one. */
-	if (c->rank >= 0 && c->rank < c->prov->size && c->prov->dead &&
-	    (was_up || c->initiator) && !__atomic_load_n(&c->bye, __ATOMIC_ACQUIRE))
-		atomic_store_explicit(&c->prov->dead[c->rank], true,
+	 * failed without a goodbye is dead for good, and it may not connect
+	 * again. Its other direction's socket is shut down here and now,
+	 * before any op learns of the death: a receive posted into the heap
+	 * there ends, and nothing the rank sends from now on lands (its own
+	 * thread closes that connection at its next tick or receive). A
+	 * stranger's failed handshake, which proves nothing, marks no one. */
+	if (c->rank >= 0 && c->rank < p->size && p->dead &&
+	    (was_up || c->initiator) && !__atomic_load_n(&c->bye, __ATOMIC_ACQUIRE)) {
+		struct zc_tcp_conn *other = __atomic_load_n(
+			c->initiator ? &p->in[c->rank] : &p->out[c->rank],
+			__ATOMIC_ACQUIRE);
+
+		atomic_store_explicit(&p->dead[c->rank], true,
 				      memory_order_release);
-	/* Ends the pending receive and any send; the socket is closed when
-	 * nothing of the kernel's refers to it any more. */
-	sqe = zc_tcp_sqe(c->ring);
-	if (sqe) {
-		io_uring_prep_shutdown(sqe, c->fd, SHUT_RDWR);
-		zc_tcp_set_ud(sqe, c, ZC_TCP_UD_WAKE);
-		c->inflight++;
-		zc_tcp_submit(c->ring);
+		if (other && other != c)
+			conn_shutdown(other);
 	}
+	pthread_mutex_lock(&c->lock);
+	zc_tcp_pend_fail(c, -ZC_EPEERDEAD);
+	pthread_mutex_unlock(&c->lock);
+	conn_shutdown(c);
 }

@@ -191,9 +191,11 @@ static void *loop(void *arg)
 		if (now - last_tick >= TICK_MS) {
 			last_tick = now;
 			zc_tcp_timers(p, false, now);
+			zc_tcp_strangers_tick(p, now, false);
 		}
 	}
 	say_goodbye(p);
+	zc_tcp_strangers_tick(p, zc_tcp_now_ms(), true);
 	return NULL;
 }
 

@@ -124,6 +124,8 @@ static void on_accept(struct zc_prov *p, int res)
 			close(res);
 		} else if (zc_tcp_post_recv(c)) {
 			zc_tcp_conn_fail(c, ZC_LOG_ERROR, "cannot post a receive");
+		} else {
+			zc_tcp_strangers_bound(p);
 		}
 	} else if (res != -ECANCELED) {
 		zc_warn("tcp: accept: %s", strerror(-res));

@@ -48,7 +48,7 @@ static int bad(struct zc_tcp_conn *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	zc_err("tcp: dropping %s: %s", c->name, why);
+	zc_tcp_clog(c, ZC_LOG_ERROR, "tcp: dropping %s: %s", c->name, why);
 	return -EPROTO;
 }
 
