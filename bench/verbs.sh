@@ -95,6 +95,7 @@ echo "# $(date -u +%F) $(uname -r), $REPEAT runs each, medians; TCG guest"
 for dev in $DEVS; do
 	[ -e /sys/class/infiniband/$dev ] || { echo "$dev: absent, skipped"; continue; }
 	for ((r = 0; r < REPEAT; r++)); do
+		zc "$dev" zc_put_poll_pingpong 8 | half >>"$T/$dev.zc_ppp"
 		zc "$dev" zc_put_pingpong 8 | half >>"$T/$dev.zc_pp"
 		pt "$dev" ib_write_lat 8 5 -n 2000 >>"$T/$dev.pt_wlat"
 		zc "$dev" zc_put_lat 8 >>"$T/$dev.zc_put"
@@ -108,6 +109,7 @@ for dev in $DEVS; do
 		pt "$dev" ib_read_bw 1048576 4 -n 200 >>"$T/$dev.pt_rbw"
 		ux "$dev" put_lat 8 >>"$T/$dev.ux_lat"
 		ux "$dev" put_bw 1048576 >>"$T/$dev.ux_bw"
+		zc "$dev" zc_put_poll_pingpong 8 kernel | half >>"$T/$dev.zk_ppp"
 		zc "$dev" zc_put_pingpong 8 kernel | half >>"$T/$dev.zk_pp"
 		zc "$dev" zc_put_lat 8 kernel >>"$T/$dev.zk_put"
 		zc "$dev" zc_get_lat 8 kernel >>"$T/$dev.zk_get"
@@ -124,8 +126,9 @@ for dev in $DEVS; do
 	echo
 	echo "| measurement | zcomm | reference | reference value | zcomm/ref |"
 	echo "|---|---:|---|---:|---:|"
-	echo "| put 8 B, half a put ping-pong (us) | $(m zc_pp) | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zc_pp)" "$(m pt_wlat)") |"
-	echo "| put 8 B, half a put ping-pong (us) | $(m zc_pp) | ucx_perftest put_lat | $(m ux_lat) | $(ratio "$(m zc_pp)" "$(m ux_lat)") |"
+	echo "| put 8 B, half a ping-pong of single puts, data polled (us) | $(m zc_ppp) | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zc_ppp)" "$(m pt_wlat)") |"
+	echo "| same | $(m zc_ppp) | ucx_perftest put_lat | $(m ux_lat) | $(ratio "$(m zc_ppp)" "$(m ux_lat)") |"
+	echo "| put 8 B + fence + flag put, half a ping-pong (us; 2 WRs) | $(m zc_pp) | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zc_pp)" "$(m pt_wlat)") |"
 	echo "| put 8 B + quiet (us, a full round trip) | $(m zc_put) | ib_write_lat x2 | $(m pt_wlat) | $(ratio "$(m zc_put)" "$(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}')") |"
 	echo "| get 8 B (us) | $(m zc_get) | ib_read_lat | $(m pt_rlat) | $(ratio "$(m zc_get)" "$(m pt_rlat)") |"
 	echo "| fetch-add 8 B (us; auto: device atomics where the device has them) | $(m zc_fadd) | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zc_fadd)" "$(m pt_alat)") |"
@@ -138,7 +141,8 @@ for dev in $DEVS; do
 	echo
 	echo "| measurement | zcomm kernel | zcomm verbs | kernel/verbs | reference | reference value | kernel/ref |"
 	echo "|---|---:|---:|---:|---|---:|---:|"
-	echo "| put 8 B, half a put ping-pong (us) | $(m zk_pp) | $(m zc_pp) | $(ratio "$(m zk_pp)" "$(m zc_pp)") | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zk_pp)" "$(m pt_wlat)") |"
+	echo "| put 8 B, half a ping-pong of single puts (us) | $(m zk_ppp) | $(m zc_ppp) | $(ratio "$(m zk_ppp)" "$(m zc_ppp)") | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zk_ppp)" "$(m pt_wlat)") |"
+	echo "| put + fence + flag put, half a ping-pong (us) | $(m zk_pp) | $(m zc_pp) | $(ratio "$(m zk_pp)" "$(m zc_pp)") | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zk_pp)" "$(m pt_wlat)") |"
 	echo "| put 8 B + quiet (us) | $(m zk_put) | $(m zc_put) | $(ratio "$(m zk_put)" "$(m zc_put)") | ib_write_lat x2 | $(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}') | $(ratio "$(m zk_put)" "$(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}')") |"
 	echo "| get 8 B (us) | $(m zk_get) | $(m zc_get) | $(ratio "$(m zk_get)" "$(m zc_get)") | ib_read_lat | $(m pt_rlat) | $(ratio "$(m zk_get)" "$(m pt_rlat)") |"
 	echo "| get 1 MiB (us) | $(m zk_get1m) | $(m zc_get1m) | $(ratio "$(m zk_get1m)" "$(m zc_get1m)") | | | |"

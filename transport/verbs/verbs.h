@@ -127,6 +127,8 @@ struct zc_verbs_conn {
 	uint32_t sq_head, sq_tail;	/* posted / retired (free running) */
 	uint32_t unsig;		/* WRs posted since the last signaled one */
 	uint32_t sig_out;	/* signaled WRs posted, not yet retired */
+	uint32_t rd_out;	/* READs and device atomics not yet retired:
+				 * what a fence has to wait for */
 	unsigned char *rbuf;	/* receive buffers (ctl MR) */
 	unsigned char *sbuf;	/* send buffers (ctl MR), nsbuf of them */
 	uint32_t sb_head, sb_tail;

@@ -6,10 +6,12 @@
  * target's agent and answered one response each. A blocking put returns
  * as soon as its source may be reused (inline or bounce copy: at once),
  * quiet waits for every WR to retire and every atomic to be answered.
- * Fence: WRITEs, READs and SENDs on one RC QP are executed in order at
- * the target, but an atomic is executed by the target's CPU after its
- * SEND arrived, so a later WRITE could overtake it: fence waits for the
- * outstanding atomics' responses (nothing else).
+ * Fence: RC executes a WRITE or SEND after every earlier WRITE and SEND
+ * of its QP, but may execute it before an earlier READ or device atomic
+ * has read its target; and an atomic of the channel is executed by the
+ * target's CPU after its SEND arrived. So fence sets IBV_SEND_FENCE on a
+ * connection's next WR while READs or device atomics are outstanding,
+ * and waits for the channel atomics' responses (nothing else).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -252,13 +254,17 @@ static void wait_atomics(struct zc_prov *p)
 int zc_verbs_fence(struct zc_prov *p)
 {
 	/* Device atomics travel in the send queue, in order with the
-	 * WRITEs; the fence bit on each connection's next WR also keeps it
-	 * behind earlier READs and atomics still answering. */
-	for (int r = 0; p->amo_device && r < p->size; r++) {
+	 * WRITEs; the fence bit on a connection's next WR keeps it behind
+	 * earlier READs and atomics still answering. Only then: a fenced WR
+	 * waits for every earlier WR's acknowledgement (rxe), a round trip
+	 * that WRITE after WRITE does not need. */
+	for (int r = 0; r < p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 
+		if (c->state != ZC_VERBS_UP)
+			continue;
 		pthread_mutex_lock(&c->lock);
-		c->fence_next = c->sq_head != c->sq_tail;
+		c->fence_next = c->rd_out != 0;
 		pthread_mutex_unlock(&c->lock);
 	}
 	wait_atomics(p);

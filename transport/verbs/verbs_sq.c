@@ -40,6 +40,13 @@ int zc_verbs_sq_reserve(struct zc_verbs_conn *c)
 	return c->state == ZC_VERBS_DEAD ? -ZC_EPEERDEAD : 0;
 }
 
+/* What a later WRITE could overtake at the target: RC executes WRITEs
+ * in order with everything before them, except READs and atomics. */
+static bool reads(uint8_t kind)
+{
+	return kind == ZC_VERBS_WR_READ || kind == ZC_VERBS_WR_ATOMIC;
+}
+
 int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 		     const struct zc_verbs_wr *slot, bool signal)
 {
@@ -77,6 +84,7 @@ int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 	c->sq_head++;
 	c->unsig = signal ? 0 : c->unsig + 1;
 	c->sig_out += signal;
+	c->rd_out += reads(s->kind);
 	return 0;
 }
 
@@ -122,6 +130,7 @@ void zc_verbs_sq_fail(struct zc_verbs_conn *c, int err)
 		c->sq_tail++;
 	}
 	c->sig_out = 0;
+	c->rd_out = 0;
 }
 
 /* c->lock held. Returns true when the completion failed the connection. */
@@ -144,6 +153,7 @@ static bool retire(struct zc_verbs_conn *c, const struct ibv_wc *wc,
 		struct zc_verbs_wr *t = &c->wr[c->sq_tail % depth()];
 
 		c->sig_out -= t->signaled;
+		c->rd_out -= reads(t->kind);
 		slot_finish(c, t, err);
 		c->sq_tail++;
 		if (t == s)
