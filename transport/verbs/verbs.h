@@ -281,6 +281,10 @@ int zc_verbs_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 int zc_verbs_amo(struct zc_prov *p, int rank, uint64_t off,
 		 enum zc_amo_op op, size_t width, uint64_t value, uint64_t cmp,
 		 uint64_t *old, struct zc_comp *comp);
+int zc_verbs_put_signal(struct zc_prov *p, int rank, uint64_t off,
+			const void *src, size_t len, uint64_t sig_off,
+			enum zc_amo_op sig_op, uint64_t sig_value,
+			struct zc_comp *comp);
 int zc_verbs_fence(struct zc_prov *p);
 int zc_verbs_quiet(struct zc_prov *p);
 int zc_verbs_progress(struct zc_prov *p);

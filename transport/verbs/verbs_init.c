@@ -385,6 +385,7 @@ const struct zc_provider_ops zc_verbs_ops = {
 	.progress = zc_verbs_progress,
 	.peer_status = zc_verbs_peer_status,
 	.info = zc_verbs_dev_info,
+	.put_signal = zc_verbs_put_signal,
 	.flags = ZC_PROV_F_THREAD,
 	.amo_all = zc_verbs_amo_all,
 };

@@ -111,6 +111,32 @@ int zc_verbs_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	return rma(p, rank, RMA_GET, off, dst, len, comp);
 }
 
+/* The data's WRITEs, a fence (what core's put, fence, amo would do),
+ * then the signal behind them on the same QP, which RC executes after
+ * them. SET is an 8-byte WRITE: OpenSHMEM asks a signal to be atomic
+ * with signals of the same operator, signal fetches and waits, which an
+ * aligned 8-byte WRITE is; so no target CPU wakes for it and no device
+ * compare-swap loop runs (the collectives' cells are SET signals). ADD
+ * is the atomic it is, the device's or the channel's. */
+int zc_verbs_put_signal(struct zc_prov *p, int rank, uint64_t off,
+			const void *src, size_t len, uint64_t sig_off,
+			enum zc_amo_op sig_op, uint64_t sig_value,
+			struct zc_comp *comp)
+{
+	int rc = rma(p, rank, RMA_PUT, off, (char *)src, len, comp);
+
+	if (rc < 0)
+		return rc;
+	rc = zc_verbs_fence(p);
+	if (!rc && sig_op == ZC_AMO_SET)
+		rc = rma(p, rank, RMA_PUT, sig_off, (char *)&sig_value,
+			 sizeof(sig_value), NULL);
+	else if (!rc)
+		rc = zc_verbs_amo(p, rank, sig_off, sig_op, 8, sig_value, 0,
+				  NULL, NULL);
+	return rc < 0 ? rc : ZC_INPROGRESS;
+}
+
 static uint32_t pend_cap(void)
 {
 	return (uint32_t)zc_verbs_params.credits;
