@@ -44,13 +44,34 @@ static int get_u32(const pmix_proc_t *proc, const char *key, uint32_t *out)
  * calls do not ask again. */
 static bool no_server;
 
+/* Connected to a PMIx server and left so by zc_finalize: the connection
+ * is kept until the process ends, and the next zc_init uses it. Closing
+ * it at every zc_finalize raced the peers' next cycle: the server ends a
+ * fence during which a participant's connection closes with
+ * PMIX_ERR_PARTIAL_SUCCESS and without that participant's data, so a
+ * rank whose new zc_init reached its first fence before a slower rank
+ * had closed its old connection failed (about 1 run in 4 of 5 cycles at
+ * 2 ranks). */
+static bool kept;
+
+/* At exit (or when libzcomm is unloaded): the connection kept since the
+ * last zc_finalize is closed as PMIx_Finalize closes it. A process that
+ * ends without zc_finalize leaves PMIx as it always did. */
+__attribute__((destructor)) static void pmix_close_kept(void)
+{
+	if (kept)
+		PMIx_Finalize(NULL, 0);
+	kept = false;
+}
+
 static int pmix_init(struct zc_boot_info *info)
 {
-	pmix_status_t rc = no_server ? PMIX_ERR_UNREACH
-				     : PMIx_Init(&myproc, NULL, 0);
+	pmix_status_t rc = kept ? PMIX_SUCCESS
+		: no_server ? PMIX_ERR_UNREACH : PMIx_Init(&myproc, NULL, 0);
 	pmix_proc_t wild;
 	uint32_t v;
 
+	kept = false;
 	if (rc != PMIX_SUCCESS) {
 		bool alone = rc == PMIX_ERR_UNREACH || rc == PMIX_ERR_NOT_FOUND ||
 			     rc == PMIX_ERR_INIT;
@@ -165,7 +186,7 @@ static int pmix_abort(int status, const char *msg)
 
 static void pmix_finalize(void)
 {
-	PMIx_Finalize(NULL, 0);
+	kept = true;
 }
 
 const struct zc_boot_backend zc_boot_pmix = {

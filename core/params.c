@@ -43,17 +43,15 @@ const struct zc_param zc_core_param_table[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-/* The one size grammar (ZC_HEAP_SIZE, every other size tunable, and
- * SHMEM_SYMMETRIC_SIZE): a decimal number, with a fraction or not
- * ("1.5G", ".5M"), an optional K/M/G/T suffix (powers of 1024, either
- * case) and an optional B; a fraction rounds up to the next byte. No sign,
- * space, hex or exponent. Exact: the fraction is kept as digits. */
-int zc_parse_size(const char *s, size_t *out)
+/* The decimal number of the size and time grammars: digits, with a
+ * fraction or not ("1.5", ".5"); no sign, space, hex or exponent. Exact:
+ * the value is *whole + *num / *den; *end_p is what follows. */
+static int parse_decimal(const char *s, unsigned long long *whole,
+			 unsigned long long *num, unsigned long long *den,
+			 const char **end_p)
 {
 	const char *end;
-	unsigned long long v = 0, num = 0, den = 1;
-	unsigned __int128 frac;
-	unsigned shift = 0;
+	unsigned long long v = 0, n = 0, d = 1;
 
 	if (!s || !(isdigit((unsigned char)s[0]) ||
 		    (s[0] == '.' && isdigit((unsigned char)s[1]))))
@@ -65,12 +63,32 @@ int zc_parse_size(const char *s, size_t *out)
 	}
 	if (*end == '.') {
 		for (end++; isdigit((unsigned char)*end); end++) {
-			if (den >= 1000000000000000000ull)
+			if (d >= 1000000000000000000ull)
 				return -EINVAL;	/* 18 digits are plenty */
-			num = num * 10 + (unsigned)(*end - '0');
-			den *= 10;
+			n = n * 10 + (unsigned)(*end - '0');
+			d *= 10;
 		}
 	}
+	*whole = v;
+	*num = n;
+	*den = d;
+	*end_p = end;
+	return 0;
+}
+
+/* The one size grammar (ZC_HEAP_SIZE, every other size tunable, and
+ * SHMEM_SYMMETRIC_SIZE): a decimal number (parse_decimal), an optional
+ * K/M/G/T suffix (powers of 1024, either case) and an optional B; a
+ * fraction rounds up to the next byte. */
+int zc_parse_size(const char *s, size_t *out)
+{
+	const char *end;
+	unsigned long long v, num, den;
+	unsigned __int128 frac;
+	unsigned shift = 0;
+
+	if (parse_decimal(s, &v, &num, &den, &end))
+		return -EINVAL;
 	switch (toupper((unsigned char)*end)) {
 	case 'K': shift = 10; end++; break;
 	case 'M': shift = 20; end++; break;
@@ -87,6 +105,32 @@ int zc_parse_size(const char *s, size_t *out)
 	if ((size_t)frac > SIZE_MAX - (size_t)(v << shift))
 		return -EINVAL;
 	*out = (size_t)(v << shift) + (size_t)frac;
+	return 0;
+}
+
+/* Times: a decimal number (parse_decimal) and a unit, us, ms or s; a
+ * bare number is ms. The value is kept in whole ms, rounded up, so a
+ * positive time never becomes 0 ms (1500us is 2 ms, 500us 1 ms). */
+int zc_parse_time_ms(const char *s, long *out)
+{
+	const char *end;
+	unsigned long long v, num, den, us_per = 1000;
+	unsigned __int128 us, ms;
+
+	if (parse_decimal(s, &v, &num, &den, &end))
+		return -EINVAL;
+	if (!strcmp(end, "s"))
+		us_per = 1000000;
+	else if (!strcmp(end, "us"))
+		us_per = 1;
+	else if (strcmp(end, "ms") && *end)
+		return -EINVAL;
+	us = (unsigned __int128)v * us_per +
+	     ((unsigned __int128)num * us_per + den - 1) / den;
+	ms = (us + 999) / 1000;
+	if (ms > LONG_MAX)
+		return -EINVAL;
+	*out = (long)ms;
 	return 0;
 }
 
@@ -117,25 +161,6 @@ static int parse_bool(const char *s, int *out)
 	return -EINVAL;
 }
 
-static int parse_time_ms(const char *s, long *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
-	if (!strcmp(end, "s"))
-		v *= 1000;
-	else if (!strcmp(end, "us"))
-		v /= 1000;
-	else if (strcmp(end, "ms") && *end)
-		return -EINVAL;
-	*out = (long)v;
-	return 0;
-}
-
 static int parse_loglevel(const char *s, enum zc_log_level *out)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug",
@@ -161,12 +186,22 @@ int zc_param_load(const struct zc_param *p)
 	case ZC_PARAM_INT: rc = parse_long(s, p->dst); break;
 	case ZC_PARAM_BOOL: rc = parse_bool(s, p->dst); break;
 	case ZC_PARAM_STRING: *(const char **)p->dst = s; rc = 0; break;
-	case ZC_PARAM_TIME_MS: rc = parse_time_ms(s, p->dst); break;
+	case ZC_PARAM_TIME_MS: rc = zc_parse_time_ms(s, p->dst); break;
 	case ZC_PARAM_LOGLEVEL: rc = parse_loglevel(s, p->dst); break;
 	}
 	if (rc) {
 		zc_err("invalid value '%s' for %s (%s; default %s)", s,
 		       p->name, p->help, p->def);
+		return -ZC_ECONFIG;
+	}
+	return 0;
+}
+
+int zc_params_check(void)
+{
+	if (zc_core_params.peer_timeout_ms <= 0) {
+		zc_err("ZC_PEER_TIMEOUT=%s: must be positive (a bare number is "
+		       "milliseconds; 500ms, 5s)", getenv("ZC_PEER_TIMEOUT"));
 		return -ZC_ECONFIG;
 	}
 	return 0;
@@ -182,11 +217,9 @@ int zc_params_load_all(void)
 			return rc;
 	}
 	zc_log_level = zc_core_params.log_level;
-	if (zc_core_params.peer_timeout_ms <= 0) {
-		zc_err("ZC_PEER_TIMEOUT=%s: must be positive (a bare number is "
-		       "milliseconds; 500ms, 5s)", getenv("ZC_PEER_TIMEOUT"));
-		return -ZC_ECONFIG;
-	}
+	rc = zc_params_check();
+	if (rc)
+		return rc;
 	for (const struct zc_param *p = zc_coll_param_table; p->name; p++) {
 		rc = zc_param_load(p);
 		if (rc)

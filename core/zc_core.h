@@ -105,9 +105,14 @@ extern const struct zc_provider_ops *const zc_providers[];
 /* Parse "name,name" against the built-in providers into order[] (indices
  * into zc_providers), *n_p entries. Unknown name -> -ZC_ECONFIG. */
 int zc_transports_parse(const char *list, int *order, int max, int *n_p);
-/* Parse a size with K/M/G suffix. */
+/* Parse a size ("1.5G", "64K", "4096") / a time ("500us", "2.5s", a bare
+ * number is ms) of the tunables' grammar; -EINVAL if it is not one. */
 int zc_parse_size(const char *s, size_t *out);
+int zc_parse_time_ms(const char *s, long *out);
 int zc_params_load_all(void);
+/* The checks between loaded core values (ZC_PEER_TIMEOUT > 0), logged;
+ * part of zc_params_load_all, and zcomm_info's validation. */
+int zc_params_check(void);
 
 /* ZC_BIND: bind this rank's thread to one CPU when its node runs more
  * ranks than CPUs and nobody bound it (core/bind.c). 0 unless ZC_BIND is

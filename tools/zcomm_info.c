@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	/* Validate the current values the way zc_init would. */
 	for (const struct zc_param *p = zc_core_param_table; p->name; p++)
 		bad |= zc_param_load(p) != 0;
+	bad |= !bad && zc_params_check() != 0;
 	for (const struct zc_param *p = zc_coll_param_table; p->name; p++)
 		bad |= zc_param_load(p) != 0;
 	for (int i = 0; zc_providers[i]; i++)

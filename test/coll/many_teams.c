@@ -3,11 +3,13 @@
  * halves and the whole) exist at once, each does an allreduce and a
  * barrier with the right result, and all are destroyed; with
  * ZC_COLL_TEAMS set low (argv[1] "limit"), the split past the limit fails
- * with -ZC_ETEAM on every rank and the earlier teams still work. */
+ * with -ZC_ETEAM on every rank, naming the limit, and the earlier teams
+ * still work. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
 #include <string.h>
 
-#include "t_helpers.h"
+#include "t_capture.h"
 
 #define MANY 200
 
@@ -38,13 +40,22 @@ int main(int argc, char **argv)
 	for (int k = 0; k < want; k++) {
 		/* Alternately the world and its even ranks. */
 		int size = (k & 1) ? (n + 1) / 2 : n, stride = (k & 1) ? 2 : 1;
-		int rc = zc_team_split_strided(w, 0, stride, size, &teams[k]);
+		const char *log;
+		int rc;
 
+		t_cap_begin();
+		rc = zc_team_split_strided(w, 0, stride, size, &teams[k]);
+		log = t_cap_end();
 		if (limit && rc == -ZC_ETEAM) {
 			T_ASSERT(teams[k] == NULL, "failed split left a team");
+			/* A clear error: what ran out, and what to do. */
+			T_ASSERT(strstr(log, "team scratch slots are in use") &&
+				 strstr(log, "ZC_COLL_TEAMS"), "the split past "
+				 "the limit logged:\n%s", log);
 			break;
 		}
-		T_ASSERT(rc == 0, "split %d of %d: %s", k, want, zc_strerror(rc));
+		T_ASSERT(rc == 0, "split %d of %d: %s\n%s", k, want, zc_strerror(rc),
+			 log);
 		made++;
 		if (teams[k])
 			check(teams[k], buf, k);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The library's own state in the heap (core's barrier words, the teams'
  * scratch) is out of reach of user puts, gets and atomics: every rank
- * sprays 0xff with zc_put/zc_put_nbi/zc_atomic over every address next to
- * the user's part that the public calls might accept, and afterwards
+ * sprays 0xff with zc_put/zc_put_nbi/zc_atomic (and reads with zc_get)
+ * over every address next to the user's part that the public calls might
+ * accept: none is accepted, and afterwards
  * barriers and allreduces still give the right results, again and again
  * (the adversarial run got a wrong sum with rc 0 here). */
 #include <errno.h>
@@ -26,6 +27,8 @@ static int spray(char *lo, char *hi, int to, const unsigned char *ff,
 		if (zc_put_nbi(a + 64, ff, 64, to) == 0)
 			(*accepted_p)++;
 		if (zc_atomic(ZC_AMO_SET, a + 128, 8, ~0ull, 0, to, &old) == 0)
+			(*accepted_p)++;
+		if (zc_get(&old, a + 192, 8, to) == 0)
 			(*accepted_p)++;
 	}
 	return zc_quiet();

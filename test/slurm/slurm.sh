@@ -67,8 +67,21 @@ pids+=($!)
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 [ -S "$sock" ] || { cat "$tmp/log/munged.log" 2>/dev/null; skip "munged did not start"; }
 
-# Ports: two free ones above 20000, picked at random.
-port() { echo $((20000 + RANDOM % 20000)); }
+# Ports: two free ones in 20000-32767, picked at random: below the
+# kernel's ephemeral range (32768- here), where the tests' own sockets
+# come from, and not listened on now (a daemon that cannot bind never
+# brings the node up, and the test would skip).
+port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 12768))
+		if ! command -v ss >/dev/null ||
+		   [ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]; then
+			echo "$p"; return
+		fi
+	done
+	echo "$p"
+}
 cport=$(port) dport=$(port)
 while [ "$dport" = "$cport" ]; do dport=$(port); done
 host=$(hostname -s)
