@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers for tests that stop and watch other processes: a monotonic
- * clock in seconds and a process's state letter. The includer defines
- * _POSIX_C_SOURCE (clock_gettime). */
+ * clock in seconds, a sleep in milliseconds and a process's state letter.
+ * The includer defines _POSIX_C_SOURCE (clock_gettime, nanosleep). */
 #ifndef T_PROC_H
 #define T_PROC_H
 
@@ -19,6 +19,15 @@ static inline double t_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Sleeps ms milliseconds, whatever signals come. */
+static inline void t_nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
 }
 
 /* The process state letter of pid ('T' once a SIGSTOP took effect). */

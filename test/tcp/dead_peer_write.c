@@ -19,14 +19,6 @@
 
 #define WORDS 512
 
-static void nap(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts))
-		;
-}
-
 int main(void)
 {
 	uint64_t *x, *pids, v[WORDS];
@@ -41,7 +33,7 @@ int main(void)
 		 * were stopped and resumed (at most 30 s). */
 		while ((cur = t_now()) - t < 30 && cur - prev < 1.0) {
 			prev = cur;
-			nap(10);
+			t_nap(10);
 		}
 		for (int i = 0; i < WORDS; i++)
 			v[i] = 0xdeaddeaddeaddeadull;
@@ -67,7 +59,7 @@ int main(void)
 		 * soon would still be served. */
 		t0 = t_now();
 		while (t_proc_state((pid_t)pid1) != 'T' && t_now() - t0 < 5)
-			nap(1);
+			t_nap(1);
 		T_ASSERT(t_proc_state((pid_t)pid1) == 'T', "rank 1 not stopped");
 		t0 = t_now();
 		rc = zc_get(&tmp, x, sizeof(tmp), 1);
@@ -76,9 +68,9 @@ int main(void)
 		T_ASSERT(rc == -ZC_EPEERDEAD, "get from a stopped rank: %s",
 			 zc_strerror(rc));
 		printf("rank 0: rank 1 declared dead after %.1f s\n", t_now() - t0);
-		nap(300);
+		t_nap(300);
 		T_ASSERT(kill((pid_t)pid1, SIGCONT) == 0, "SIGCONT");
-		nap(3000);
+		t_nap(3000);
 		for (int i = 0; i < WORDS; i++)
 			T_ASSERT(x[i] == 0, "FAIL word %d written by the dead "
 				 "rank after it was declared dead: %#llx", i,
