@@ -160,6 +160,7 @@ struct zc_tcp_conn {
 	/* liveness (the connection's thread) */
 	long long last_rx_ms, ka_sent_ms, born_ms;	/* 0: none pending */
 	bool bye;		/* the peer said goodbye */
+	bool bye_sent;		/* mine is queued: nothing follows it */
 	/* a stranger's log lines (tcp_stranger.c): decided once, then all
 	 * logged or all only counted */
 	bool log_decided, log_muted;
@@ -288,6 +289,11 @@ struct zc_tcp_tx *zc_tcp_tx_new(size_t inline_len);
 void zc_tcp_tx_enqueue(struct zc_tcp_conn *c, struct zc_tcp_tx *t);
 void zc_tcp_tx_kick(struct zc_tcp_conn *c);
 void zc_tcp_tx_ack(struct zc_tcp_conn *c, uint16_t flags);
+/* My goodbye, once, and sent: the last message of the connection. */
+void zc_tcp_tx_bye(struct zc_tcp_conn *c);
+/* c is up and still sending, or (want_bye) the peer's goodbye has not
+ * come yet: zc_tcp_close waits (tcp_progress.c). */
+bool zc_tcp_closing(const struct zc_tcp_conn *c, bool want_bye);
 /* c->lock not held. */
 void zc_tcp_tx_done(struct zc_tcp_conn *c, int res, unsigned cqe_flags);
 void zc_tcp_tx_free_all(struct zc_tcp_conn *c);

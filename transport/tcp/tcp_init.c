@@ -432,9 +432,13 @@ static int zc_tcp_connect(struct zc_prov *p)
 	return rc;
 }
 
-/* Orderly: finish my ops, say goodbye on my out connections and let them
- * drain (bounded), then the progress thread does the same on the in
- * connections and stops; then free everything. */
+/* Orderly, in two goodbyes per connection so that neither end closes
+ * while the other still sends (a socket closed with unread data answers
+ * with a reset, and the peer's send fails with an error line): I finish
+ * my ops and say goodbye on my out connections; each target answers
+ * behind its last reply (tcp_rx.c) and I wait for that answer (bounded),
+ * then the progress thread waits for the goodbyes on the in connections
+ * and stops; then free everything. */
 static void zc_tcp_close(struct zc_prov *p)
 {
 	long long t0 = zc_tcp_now_ms();
@@ -444,22 +448,18 @@ static void zc_tcp_close(struct zc_prov *p)
 		zc_tcp_quiet(p);
 		for (int r = 0; r < p->size; r++) {
 			struct zc_tcp_conn *c = p->out[r];
-			struct zc_tcp_tx *t;
 
-			if (c && c->state == ZC_TCP_UP && (t = zc_tcp_tx_new(0))) {
-				t->oh.op = ZC_MSG_BYE;
-				zc_tcp_tx_enqueue(c, t);
-				zc_tcp_tx_kick(c);
+			if (c) {
+				pthread_mutex_lock(&c->lock);
+				zc_tcp_tx_bye(c);
+				pthread_mutex_unlock(&c->lock);
 			}
 		}
 		while (busy && zc_tcp_now_ms() - t0 < p->peer_timeout_ms) {
 			busy = false;
-			for (int r = 0; r < p->size; r++) {
-				struct zc_tcp_conn *c = p->out[r];
-
-				busy |= c && c->state == ZC_TCP_UP &&
-					(c->txq || c->tx_busy || c->tx_zc_notif);
-			}
+			for (int r = 0; r < p->size; r++)
+				busy |= p->out[r] &&
+					zc_tcp_closing(p->out[r], true);
 			if (busy)
 				zc_tcp_app_wait(p, 1000);
 		}

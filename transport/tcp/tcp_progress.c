@@ -99,41 +99,50 @@ void zc_tcp_timers(struct zc_prov *p, bool out, long long now)
 	pthread_mutex_unlock(&p->conns_lock);
 }
 
-/* Closing: BYE on every in connection, then let them drain (bounded), so
- * that peers tell a clean exit from a crash. */
-static void say_goodbye(struct zc_prov *p)
+bool zc_tcp_closing(const struct zc_tcp_conn *c, bool want_bye)
+{
+	return c->state == ZC_TCP_UP &&
+	       ((want_bye && !__atomic_load_n(&c->bye, __ATOMIC_ACQUIRE)) ||
+		c->txq || c->tx_busy || c->tx_zc_notif);
+}
+
+/* Serves the in connections until none is busy (bounded). */
+static void drain_in(struct zc_prov *p, bool want_bye, long long limit_ms)
 {
 	long long t0 = zc_tcp_now_ms();
 	bool busy = true;
 
-	for (int r = 0; r < p->size; r++) {
-		struct zc_tcp_conn *c = p->in[r];
-		struct zc_tcp_tx *t;
-
-		if (c && c->state == ZC_TCP_UP && (t = zc_tcp_tx_new(0))) {
-			pthread_mutex_lock(&c->lock);
-			t->oh.op = ZC_MSG_BYE;
-			zc_tcp_tx_enqueue(c, t);
-			zc_tcp_tx_kick(c);
-			pthread_mutex_unlock(&c->lock);
-		}
-	}
-	while (busy && zc_tcp_now_ms() - t0 < 1000) {
+	while (busy && zc_tcp_now_ms() - t0 < limit_ms) {
 		struct __kernel_timespec ts = { 0, 1000000 };
 		struct io_uring_cqe *cqe;
 
 		busy = false;
-		for (int r = 0; r < p->size; r++) {
-			struct zc_tcp_conn *c = p->in[r];
-
-			busy |= c && c->state == ZC_TCP_UP &&
-				(c->txq || c->tx_busy || c->tx_zc_notif);
-		}
+		for (int r = 0; r < p->size; r++)
+			busy |= p->in[r] && zc_tcp_closing(p->in[r], want_bye);
 		if (busy) {
 			io_uring_wait_cqe_timeout(&p->prog_ring, &cqe, &ts);
 			zc_tcp_reap(p, &p->prog_ring);
 		}
 	}
+}
+
+/* Closing: every requester says goodbye after its last request (its
+ * zc_finalize follows the same barrier as mine) and has its answer
+ * (tcp_rx.c); one that has not within the peer timeout gets mine anyway,
+ * so that it tells a clean exit from a crash. */
+static void say_goodbye(struct zc_prov *p)
+{
+	drain_in(p, true, p->peer_timeout_ms);
+	for (int r = 0; r < p->size; r++) {
+		struct zc_tcp_conn *c = p->in[r];
+
+		if (c) {
+			pthread_mutex_lock(&c->lock);
+			zc_tcp_tx_bye(c);
+			pthread_mutex_unlock(&c->lock);
+		}
+	}
+	drain_in(p, false, 1000);
 }
 
 /*

@@ -155,6 +155,13 @@ static int op_done(struct zc_tcp_conn *c, const struct zc_msg_hdr *h)
 	}
 	if (h->op == ZC_MSG_BYE) {
 		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
+		/* A requester's goodbye follows its last request: answer
+		 * behind my last reply, and it may close (zc_tcp_close). */
+		if (!c->initiator) {
+			pthread_mutex_lock(&c->lock);
+			zc_tcp_tx_bye(c);
+			pthread_mutex_unlock(&c->lock);
+		}
 		return 0;
 	}
 	/* PUT, PUT_SIGNAL, GET, AMO: the peer's requests, in order. */

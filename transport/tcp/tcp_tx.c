@@ -34,13 +34,30 @@ void zc_tcp_tx_enqueue(struct zc_tcp_conn *c, struct zc_tcp_tx *t)
 
 void zc_tcp_tx_ack(struct zc_tcp_conn *c, uint16_t flags)
 {
-	struct zc_tcp_tx *t = zc_tcp_tx_new(0);
+	struct zc_tcp_tx *t;
 
+	/* After my goodbye the peer closes as soon as it has it: a message
+	 * behind it would meet a closed socket (a reset, an error there). */
+	if (c->bye_sent)
+		return;
+	t = zc_tcp_tx_new(0);
 	if (!t)
 		return;	/* the next message carries the ack instead */
 	t->oh.op = ZC_MSG_ACK;
 	t->flags = flags;
 	zc_tcp_tx_enqueue(c, t);
+}
+
+void zc_tcp_tx_bye(struct zc_tcp_conn *c)
+{
+	struct zc_tcp_tx *t;
+
+	if (c->bye_sent || c->state != ZC_TCP_UP || !(t = zc_tcp_tx_new(0)))
+		return;
+	t->oh.op = ZC_MSG_BYE;
+	zc_tcp_tx_enqueue(c, t);
+	c->bye_sent = true;
+	zc_tcp_tx_kick(c);
 }
 
 static void txq_pop(struct zc_tcp_conn *c)
