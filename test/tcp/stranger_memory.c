@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "t_capture.h"
+#include "t_proc.h"
 #include "t_tcp.h"
 #include "tcp.h"	/* to count the provider's connections */
 
@@ -86,13 +87,6 @@ static int tcp_conns(bool pending)
 	return k;
 }
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int main(void)
 {
 	const char *logbuf = "";
@@ -121,7 +115,7 @@ int main(void)
 					 "round %d connection %d", r, i);
 		T_OK(zc_barrier_all());
 		if (me == 1) {
-			nap_ms(400);	/* the progress thread's ticks free them */
+			t_nap(400);	/* the progress thread's ticks free them */
 			rss[r] = t_rss_kib();
 			conns[r] = tcp_conns(false);
 		}
@@ -136,7 +130,7 @@ int main(void)
 				held[i] = t_tcp_dial((int)port[0]);
 		T_OK(zc_barrier_all());
 		if (me == 1) {
-			nap_ms(300);
+			t_nap(300);
 			pend = tcp_conns(true);
 			printf("rank 1: %d of %d silent strangers wait in the "
 			       "handshake\n", pend, HOLD);
@@ -150,7 +144,7 @@ int main(void)
 				close(held[i]);
 		T_OK(zc_barrier_all());
 		if (me == 1)
-			nap_ms(400);	/* their ends are seen and logged */
+			t_nap(400);	/* their ends are seen and logged */
 	}
 	/* The job still works. */
 	T_OK(zc_put(&port[1], &v, sizeof(v), 1 - me));
@@ -181,9 +175,16 @@ int main(void)
 			 "over %d strangers", rss[ROUNDS - 1] - rss[1],
 			 (ROUNDS - 2) * PER);
 #endif
-		T_ASSERT(!strstr(logbuf, "dropping rank 0") &&
-			 !strstr(logbuf, "connection to rank 0"),
-			 "a stranger logged as rank 0:\n%.400s", logbuf);
+		{
+			const char *bad = strstr(logbuf, "dropping rank 0");
+
+			if (!bad)
+				bad = strstr(logbuf, "connection to rank 0");
+			while (bad && bad > logbuf && bad[-1] != '\n')
+				bad--;
+			T_ASSERT(!bad, "a stranger logged as rank 0:\n%.300s",
+				 bad);
+		}
 		{
 			static char copy[sizeof(t_cap_buf)];
 			char *save = NULL;
