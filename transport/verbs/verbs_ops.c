@@ -111,8 +111,43 @@ int zc_verbs_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	return rma(p, rank, RMA_GET, off, dst, len, comp);
 }
 
-/* The data's WRITEs, a fence (what core's put, fence, amo would do),
- * then the signal behind them on the same QP, which RC executes after
+static void wait_atomics(struct zc_verbs_conn *c)
+{
+	unsigned spins = 0;
+
+	while (atomic_load_explicit(&c->npend, memory_order_acquire) &&
+	       c->state == ZC_VERBS_UP)
+		zc_verbs_wait_turn(c->prov, &spins);
+}
+
+/* Device atomics travel in the send queue, in order with the WRITEs; the
+ * fence bit on a connection's next WR keeps it behind earlier READs and
+ * atomics still answering. Only then: a fenced WR waits for every
+ * earlier WR's acknowledgement (rxe), a round trip that WRITE after
+ * WRITE does not need. */
+static void fence_conn(struct zc_verbs_conn *c)
+{
+	if (c->state != ZC_VERBS_UP)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->fence_next = c->rd_out != 0;
+	pthread_mutex_unlock(&c->lock);
+}
+
+int zc_verbs_fence(struct zc_prov *p)
+{
+	/* Every bit first, then the waits, so that they overlap. */
+	for (int r = 0; r < p->size; r++)
+		fence_conn(&p->conns[r]);
+	for (int r = 0; r < p->size; r++)
+		wait_atomics(&p->conns[r]);
+	return 0;
+}
+
+/* The data's WRITEs, a fence of this connection (what core's put,
+ * fence, amo would do, without the other ranks' connections: OpenSHMEM
+ * orders the signal after the data to the same rank only), then the
+ * signal behind them on the same QP, which RC executes after
  * them. SET is an 8-byte WRITE: OpenSHMEM asks a signal to be atomic
  * with signals of the same operator, signal fetches and waits, which an
  * aligned 8-byte WRITE is; so no target CPU wakes for it and no device
@@ -127,11 +162,12 @@ int zc_verbs_put_signal(struct zc_prov *p, int rank, uint64_t off,
 
 	if (rc < 0)
 		return rc;
-	rc = zc_verbs_fence(p);
-	if (!rc && sig_op == ZC_AMO_SET)
+	fence_conn(&p->conns[rank]);
+	wait_atomics(&p->conns[rank]);
+	if (sig_op == ZC_AMO_SET)
 		rc = rma(p, rank, RMA_PUT, sig_off, (char *)&sig_value,
 			 sizeof(sig_value), NULL);
-	else if (!rc)
+	else
 		rc = zc_verbs_amo(p, rank, sig_off, sig_op, 8, sig_value, 0,
 				  NULL, NULL);
 	return rc < 0 ? rc : ZC_INPROGRESS;
@@ -265,38 +301,6 @@ int zc_verbs_progress(struct zc_prov *p)
 }
 
 /* Every atomic to every peer answered (executed at its target). */
-static void wait_atomics(struct zc_prov *p)
-{
-	for (int r = 0; r < p->size; r++) {
-		struct zc_verbs_conn *c = &p->conns[r];
-		unsigned spins = 0;
-
-		while (atomic_load_explicit(&c->npend, memory_order_acquire) &&
-		       c->state == ZC_VERBS_UP)
-			zc_verbs_wait_turn(p, &spins);
-	}
-}
-
-int zc_verbs_fence(struct zc_prov *p)
-{
-	/* Device atomics travel in the send queue, in order with the
-	 * WRITEs; the fence bit on a connection's next WR keeps it behind
-	 * earlier READs and atomics still answering. Only then: a fenced WR
-	 * waits for every earlier WR's acknowledgement (rxe), a round trip
-	 * that WRITE after WRITE does not need. */
-	for (int r = 0; r < p->size; r++) {
-		struct zc_verbs_conn *c = &p->conns[r];
-
-		if (c->state != ZC_VERBS_UP)
-			continue;
-		pthread_mutex_lock(&c->lock);
-		c->fence_next = c->rd_out != 0;
-		pthread_mutex_unlock(&c->lock);
-	}
-	wait_atomics(p);
-	return 0;
-}
-
 /* A signaled zero-byte WRITE retires the unsignaled WRs before it. */
 static int post_marker(struct zc_verbs_conn *c)
 {
@@ -338,7 +342,8 @@ int zc_verbs_quiet(struct zc_prov *p)
 		}
 		pthread_mutex_unlock(&c->lock);
 	}
-	wait_atomics(p);
+	for (int r = 0; r < p->size; r++)
+		wait_atomics(&p->conns[r]);
 	err = atomic_exchange(&p->nbi_err, 0);
 	return err;
 }
