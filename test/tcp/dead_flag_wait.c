@@ -11,17 +11,8 @@
  * still reach each other is tcp_peer_death's.) */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
-#include <time.h>
 
-#include "t_helpers.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "t_proc.h"
 
 int main(void)
 {
@@ -41,15 +32,15 @@ int main(void)
 		nanosleep(&ts, NULL);
 		raise(SIGKILL);	/* never sets the flag */
 	}
-	t0 = now();
+	t0 = t_now();
 	rc = zc_wait_until(flag, ZC_UINT64, ZC_CMP_EQ, 1);
 	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL wait_until gave %d (%s)", rc,
 		 zc_strerror(rc));
-	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
+	T_ASSERT(t_now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", t_now() - t0);
 	rc = zc_barrier_all();
 	T_ASSERT(rc == -ZC_EPEERDEAD, "FAIL barrier with a dead rank gave %d",
 		 rc);
-	T_ASSERT(now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", now() - t0);
+	T_ASSERT(t_now() - t0 < 2.0 + 5.0, "FAIL took %.1f s", t_now() - t0);
 	{
 		uint64_t v = 7, w = 0, old = 0;
 		int dead = n - 1;
@@ -64,7 +55,7 @@ int main(void)
 			 rc);
 	}
 	printf("survivor %d ok: wait_until ended with peer dead after %.1f s\n",
-	       me, now() - t0);
+	       me, t_now() - t0);
 	zc_finalize();
 	return 0;
 }

@@ -8,17 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "t_helpers.h"
+#include "t_proc.h"
 
 #define LEN 8192
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int main(void)
 {
@@ -43,14 +35,14 @@ int main(void)
 		nanosleep(&ts, NULL);
 		raise(SIGKILL);
 	}
-	t0 = now();
+	t0 = t_now();
 	/* Keep a stream of puts flowing until the death shows. */
 	while (!rc) {
 		rc = zc_put_nbi(sym + (size_t)me * LEN, local, LEN, victim);
 		if (!rc)
 			rc = zc_quiet();
-		T_ASSERT(now() - t0 < bound, "no error %.1f s after the kill",
-			 now() - t0);
+		T_ASSERT(t_now() - t0 < bound, "no error %.1f s after the kill",
+			 t_now() - t0);
 	}
 	T_ASSERT(rc == -ZC_EPEERDEAD, "put/quiet to the dead rank: %s",
 		 zc_strerror(rc));
@@ -63,7 +55,7 @@ int main(void)
 	/* (zc_barrier_all is not asserted here: the collectives' flat
 	 * barrier waits in zc_wait_until, which knows no peer. Core's
 	 * barrier, in zc_finalize below, is.) */
-	T_ASSERT(now() - t0 < bound, "errors took %.1f s", now() - t0);
+	T_ASSERT(t_now() - t0 < bound, "errors took %.1f s", t_now() - t0);
 	/* Survivors still work together: ring put + get, checked. */
 	{
 		int to = (me + 1) % victim, from = (me + victim - 1) % victim;
@@ -85,7 +77,7 @@ int main(void)
 			while (__atomic_load_n(&sym[(size_t)from * LEN + i],
 					       __ATOMIC_ACQUIRE) !=
 			       t_pattern(from, me, i)) {
-				T_ASSERT(now() - t0 < 60, "put from survivor "
+				T_ASSERT(t_now() - t0 < 60, "put from survivor "
 					 "%d: byte %zu never arrived", from, i);
 				zc_quiet();
 			}
@@ -101,7 +93,7 @@ int main(void)
 			T_OK(zc_atomic(ZC_AMO_FETCH, ctr, 8, 0, 0, 0, &v));
 			if (v == (uint64_t)victim)
 				break;
-			T_ASSERT(now() - t0 < 60, "survivors never met");
+			T_ASSERT(t_now() - t0 < 60, "survivors never met");
 		}
 	}
 	free(local);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "t_helpers.h"
+#include "t_proc.h"
 
 #define N 512
 
@@ -21,14 +21,6 @@ static int peer;
 static pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int turn;	/* 0: A, 1: B, 2: done */
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void check_get(void)
 {
@@ -76,7 +68,7 @@ int main(void)
 			pthread_cond_wait(&cv, &mtx);
 		pthread_mutex_unlock(&mtx);
 		/* My turn while A sleeps: longer than the peer timeout. */
-		for (t0 = now_s(); now_s() - t0 < 2.5; gets++)
+		for (t0 = t_now(); t_now() - t0 < 2.5; gets++)
 			check_get();
 		pthread_mutex_lock(&mtx);
 		turn = 2;
@@ -84,7 +76,7 @@ int main(void)
 		pthread_mutex_unlock(&mtx);
 		pthread_join(a, NULL);
 		/* A is gone, and with it what it had posted. */
-		for (t0 = now_s(); now_s() - t0 < 2.5; gets++)
+		for (t0 = t_now(); t_now() - t0 < 2.5; gets++)
 			check_get();
 	}
 	T_OK(zc_barrier_all());

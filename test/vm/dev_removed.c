@@ -7,15 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "t_helpers.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "t_proc.h"
 
 int main(void)
 {
@@ -30,9 +22,9 @@ int main(void)
 	T_OK(zc_calloc(1024, sizeof(long), (void **)&sym));
 	printf("rank %d running\n", me);
 	fflush(stdout);
-	t0 = now();
+	t0 = t_now();
 	/* Until the device goes (the script removes it after a few s). */
-	while (!rc && now() - t0 < 120) {
+	while (!rc && t_now() - t0 < 120) {
 		int peer = (me + 1) % n;
 
 		rc = zc_put(sym + me, &v, sizeof(v), peer);
@@ -43,7 +35,7 @@ int main(void)
 		if (!rc)
 			rc = zc_quiet();
 		if (rc)
-			gone = now();
+			gone = t_now();
 		usleep(1000);
 	}
 	T_ASSERT(rc, "the device never went away (no error in 120 s)");
@@ -51,8 +43,8 @@ int main(void)
 	/* Everything after fails at once, nothing hangs. */
 	T_ASSERT(zc_put(sym, &v, sizeof(v), (me + 1) % n) < 0, "put after");
 	T_ASSERT(zc_quiet() <= 0, "quiet after");
-	T_ASSERT(now() - gone < 10.0, "ops after the error took %.1f s",
-		 now() - gone);
+	T_ASSERT(t_now() - gone < 10.0, "ops after the error took %.1f s",
+		 t_now() - gone);
 	printf("rank %d saw the device go\n", me);
 	fflush(stdout);
 	(void)zc_finalize();
