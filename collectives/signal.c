@@ -10,8 +10,6 @@
 
 int zc_coll_signal(struct zc_team *t, int m, uint64_t *flag, uint64_t v)
 {
-	int rc;
-
 	if (t->pbase[m]) {
 		uint64_t *r = (uint64_t *)(t->pbase[m] +
 					   ((char *)flag - t->base));
@@ -19,10 +17,11 @@ int zc_coll_signal(struct zc_team *t, int m, uint64_t *flag, uint64_t v)
 		__atomic_store_n(r, v, __ATOMIC_RELEASE);
 		return 0;
 	}
-	rc = zc_fence();
-	if (!rc)
-		rc = zc_core_atomic(ZC_AMO_SET, flag, 8, v, 0, t->world[m], NULL);
-	return rc;
+	/* A put_signal without data: behind my earlier puts to m, in one
+	 * message or WRITE where the provider has the op, else fence and
+	 * atomic (core). */
+	return zc_core_put_signal_nbi(flag, NULL, 0, flag, v, ZC_AMO_SET,
+				      t->world[m]);
 }
 
 int zc_coll_wait(struct zc_team *t, uint64_t *flag, uint64_t v)

@@ -202,9 +202,12 @@ struct zc_provider_ops {
 	/* Put, then an 8-byte atomic sig_op (ZC_AMO_SET or ZC_AMO_ADD) of
 	 * sig_value at rank's sig_off, which nobody there sees before the
 	 * data: where the wire allows, one message (the signal rides with
-	 * the data). len > 0; sig_off is 8-aligned and in the heap (core
-	 * checked both). Completion as put's; comp as put's. May be NULL:
-	 * core then issues put, fence, amo. */
+	 * the data). len == 0 (src unused, comp NULL): the signal alone,
+	 * behind every earlier put and atomic to rank as after a fence (a
+	 * collective's flag: no fence of every connection first). sig_off
+	 * is 8-aligned and in the heap (core checked both). Completion as
+	 * put's; comp as put's. May be NULL: core then issues put, fence,
+	 * amo. */
 	int (*put_signal)(struct zc_prov *prov, int rank, uint64_t off,
 			  const void *src, size_t len, uint64_t sig_off,
 			  enum zc_amo_op sig_op, uint64_t sig_value,

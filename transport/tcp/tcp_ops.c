@@ -169,9 +169,10 @@ static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
 
 	if (!c)
 		return -ZC_EPEERDEAD;
-	if (!len)
+	/* No data: nothing, or the signal alone in one message. */
+	if (!len && !sig)
 		return 0;
-	rc = local_check(rank, put, buf, len);
+	rc = len ? local_check(rank, put, buf, len) : 0;
 	if (rc)
 		return rc;
 	rc = ZC_INPROGRESS;
