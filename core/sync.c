@@ -64,15 +64,8 @@ int zc_core_dissem(const int *world, int n, int me, uint64_t *flags,
 			__atomic_store_n((uint64_t *)(c->peers[to].map + off),
 					 epoch, __ATOMIC_RELEASE);
 		} else {
-			struct zc_provider_slot *s = c->peers[to].slot;
-
 			atomic_thread_fence(memory_order_release);
-			rc = s->ops->amo(s->prov, to, off, ZC_AMO_SET, 8, epoch,
-					 0, NULL, NULL);
-			if (rc == ZC_INPROGRESS) {
-				s->dirty = true;
-				rc = 0;
-			}
+			rc = zc_core_flag_set(to, off, epoch);
 			if (rc)
 				return rc;
 		}
