@@ -291,6 +291,8 @@ void zc_tcp_tx_kick(struct zc_tcp_conn *c);
 void zc_tcp_tx_ack(struct zc_tcp_conn *c, uint16_t flags);
 /* My goodbye, once, and sent: the last message of the connection. */
 void zc_tcp_tx_bye(struct zc_tcp_conn *c);
+/* The same on each of conns[0..n) that exists (c->lock not held). */
+void zc_tcp_tx_bye_all(struct zc_tcp_conn **conns, int n);
 /* c is up and still sending, or (want_bye) the peer's goodbye has not
  * come yet: zc_tcp_close waits (tcp_progress.c). */
 bool zc_tcp_closing(const struct zc_tcp_conn *c, bool want_bye);

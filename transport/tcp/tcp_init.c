@@ -446,15 +446,7 @@ static void zc_tcp_close(struct zc_prov *p)
 
 	if (p->thread_ok) {
 		zc_tcp_quiet(p);
-		for (int r = 0; r < p->size; r++) {
-			struct zc_tcp_conn *c = p->out[r];
-
-			if (c) {
-				pthread_mutex_lock(&c->lock);
-				zc_tcp_tx_bye(c);
-				pthread_mutex_unlock(&c->lock);
-			}
-		}
+		zc_tcp_tx_bye_all(p->out, p->size);
 		while (busy && zc_tcp_now_ms() - t0 < p->peer_timeout_ms) {
 			busy = false;
 			for (int r = 0; r < p->size; r++)

@@ -133,15 +133,7 @@ static void drain_in(struct zc_prov *p, bool want_bye, long long limit_ms)
 static void say_goodbye(struct zc_prov *p)
 {
 	drain_in(p, true, p->peer_timeout_ms);
-	for (int r = 0; r < p->size; r++) {
-		struct zc_tcp_conn *c = p->in[r];
-
-		if (c) {
-			pthread_mutex_lock(&c->lock);
-			zc_tcp_tx_bye(c);
-			pthread_mutex_unlock(&c->lock);
-		}
-	}
+	zc_tcp_tx_bye_all(p->in, p->size);
 	drain_in(p, false, 1000);
 }
 

@@ -60,6 +60,19 @@ void zc_tcp_tx_bye(struct zc_tcp_conn *c)
 	zc_tcp_tx_kick(c);
 }
 
+void zc_tcp_tx_bye_all(struct zc_tcp_conn **conns, int n)
+{
+	for (int r = 0; r < n; r++) {
+		struct zc_tcp_conn *c = conns[r];
+
+		if (c) {
+			pthread_mutex_lock(&c->lock);
+			zc_tcp_tx_bye(c);
+			pthread_mutex_unlock(&c->lock);
+		}
+	}
+}
+
 static void txq_pop(struct zc_tcp_conn *c)
 {
 	struct zc_tcp_tx *t = c->txq;
