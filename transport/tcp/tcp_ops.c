@@ -202,7 +202,7 @@ static int rma(struct zc_prov *p, int rank, uint8_t op, uint64_t off,
 			t->oh.cmp = sig->off;
 		}
 		if (put) {
-			if (inl)
+			if (inl && n)	/* n 0: a signal alone, buf NULL */
 				memcpy(t->inl, buf + done, n);
 			t->data = inl ? (const void *)t->inl : buf + done;
 			t->dlen = n;
