@@ -17,11 +17,9 @@ int zc_coll_signal(struct zc_team *t, int m, uint64_t *flag, uint64_t v)
 		__atomic_store_n(r, v, __ATOMIC_RELEASE);
 		return 0;
 	}
-	/* A put_signal without data: behind my earlier puts to m, in one
-	 * message or WRITE where the provider has the op, else fence and
-	 * atomic (core). */
-	return zc_core_put_signal_nbi(flag, NULL, 0, flag, v, ZC_AMO_SET,
-				      t->world[m]);
+	/* Behind my earlier puts to m: one message or WRITE where the
+	 * provider has put_signal (core's flag store, as the barrier's). */
+	return zc_core_flag_set(t->world[m], flag, v);
 }
 
 int zc_coll_wait(struct zc_team *t, uint64_t *flag, uint64_t v)

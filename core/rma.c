@@ -184,9 +184,8 @@ static int put_signal(void *dest, const void *src, size_t len, uint64_t *sig,
 		return rc;
 	s = zc_ctx->peers[rank].slot;
 	/* With device atomics (amo_slot) the signal is the device's to
-	 * execute, whoever carries the data. No data (rc 1) goes to the
-	 * provider only without a completion to wait for. */
-	if ((rc == 1 && !nbi) || !has_put_signal(s->ops) ||
+	 * execute, whoever carries the data. */
+	if (rc == 1 || !has_put_signal(s->ops) ||
 	    (zc_ctx->amo_slot && zc_ctx->amo_slot != s)) {
 		zc_comp_init(&c, 1);
 		rc = rma(RMA_PUT, dest, (void *)src, len, rank,
@@ -228,9 +227,10 @@ int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
 	return put_signal(dest, src, len, sig, value, op, rank, true, true);
 }
 
-int zc_core_flag_set(int rank, uint64_t off, uint64_t value)
+int zc_core_flag_set(int rank, const uint64_t *flag, uint64_t value)
 {
 	struct zc_provider_slot *s = zc_ctx->peers[rank].slot;
+	uint64_t off = (uint64_t)((const char *)flag - zc_ctx->heap);
 	int rc;
 
 	if (has_put_signal(s->ops))

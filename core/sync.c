@@ -65,7 +65,7 @@ int zc_core_dissem(const int *world, int n, int me, uint64_t *flags,
 					 epoch, __ATOMIC_RELEASE);
 		} else {
 			atomic_thread_fence(memory_order_release);
-			rc = zc_core_flag_set(to, off, epoch);
+			rc = zc_core_flag_set(to, word, epoch);
 			if (rc)
 				return rc;
 		}

@@ -152,12 +152,12 @@ int zc_core_quiet_user(void);
 int zc_core_put_signal_nbi(void *dest, const void *src, size_t len,
 			   uint64_t *sig, uint64_t value, enum zc_amo_op op,
 			   int rank);
-/* Stores value (8 bytes) at rank's heap offset off, behind my earlier
- * puts to rank, unchecked: the provider's put_signal without data where
+/* Stores value (8 bytes) at rank's copy of my symmetric flag, behind my
+ * earlier puts to rank, unchecked: the provider's put_signal without data where
  * it has one (over verbs one WRITE, not a device compare-swap loop or a
  * message the target's CPU serves), else its SET atomic. For the
  * library's flags, which only such stores and local waits touch. */
-int zc_core_flag_set(int rank, uint64_t off, uint64_t value);
+int zc_core_flag_set(int rank, const uint64_t *flag, uint64_t value);
 
 /* The slot whose provider executes atomics on rank's heap. */
 static inline struct zc_provider_slot *zc_amo_slot(int rank)
