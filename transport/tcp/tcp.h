@@ -12,10 +12,13 @@
  * my responses. Out connections live on the application thread's ring
  * (app_ring): it sends, receives the replies, and sleeps in the kernel on
  * that ring while it waits, so a reply wakes it directly. In connections
- * live on the progress thread's ring (prog_ring): it serves the peers'
- * puts, gets and atomics while the application computes. Each ring and
- * each connection is driven by exactly one thread, so the data path takes
- * no lock; conn->lock only guards against close() and peer_status().
+ * live on prog_ring, which one thread at a time drives (prog_owner,
+ * tcp_progress.c): the progress thread, so that peers' puts, gets and
+ * atomics are served while the application computes; with
+ * ZC_TCP_APP_DRIVE the application thread while it polls inside zcomm,
+ * so that a peer's put lands without waking anyone. Each ring and each connection has
+ * one driver at a time, so the data path takes no lock; conn->lock only
+ * guards against close() and peer_status().
  */
 #ifndef ZC_TCP_H
 #define ZC_TCP_H
@@ -55,6 +58,7 @@ struct zc_tcp_params {
 	long test_delay_us;	/* ZC_TCP_TEST_DELAY_US */
 	long spin_us;		/* ZC_TCP_SPIN_US: -1 = auto */
 	const char *progress_cpu;	/* ZC_TCP_PROGRESS_CPU */
+	int app_drive;		/* ZC_TCP_APP_DRIVE */
 };
 extern struct zc_tcp_params zc_tcp_params;
 
@@ -203,6 +207,13 @@ struct zc_prov {
 	int nbi_err;			/* first error of a comp-less op */
 	long long last_timers_ms;	/* app thread's keepalive check */
 	long spin_ns;		/* app wait polls this long before sleeping */
+	/* Who drives prog_ring (tcp_progress.c): enum zc_tcp_owner. */
+	_Atomic int prog_owner;
+	_Atomic bool app_wants;		/* the progress thread should hand over */
+	_Atomic long long app_seen_us;	/* the app thread's last drive */
+	long long prog_tick_ms;		/* in connections' timers, last run */
+	pthread_mutex_t park_lock;	/* the progress thread parks here */
+	pthread_cond_t park;		/* while the app thread drives */
 	bool oversub;		/* this node runs more ranks than CPUs */
 	/* Strangers logged one by one and only counted in this interval
 	 * (tcp_stranger.c, the progress thread's). */
@@ -216,6 +227,7 @@ extern const struct zc_provider_ops zc_tcp_ops;
 
 /* tcp_ring.c: submission (by the ring's one thread) and reaping */
 long long zc_tcp_now_ms(void);
+long long zc_tcp_now_us(void);
 struct io_uring_sqe *zc_tcp_sqe(struct io_uring *ring);
 int zc_tcp_submit(struct io_uring *ring);
 void zc_tcp_set_ud(struct io_uring_sqe *sqe, struct zc_tcp_conn *c,
@@ -306,6 +318,17 @@ void zc_tcp_rx_fini(struct zc_tcp_rx *rx);
 void zc_tcp_on_recv(struct zc_tcp_conn *c, int res);
 
 /* tcp_progress.c */
+/* prog_ring's driver. APP: the application thread, between its drives;
+ * APP_BUSY: during one; PROG: the progress thread. Only the owner moves
+ * it (APP <-> APP_BUSY, PROG -> APP on request) except that the progress
+ * thread takes an APP ring that was not driven for ZC_TCP_HANDBACK_US. */
+enum zc_tcp_owner { ZC_TCP_OWN_PROG, ZC_TCP_OWN_APP, ZC_TCP_OWN_APP_BUSY };
+/* Application thread: serve prog_ring once if it is mine, else ask for
+ * it; returns whether it was served. */
+bool zc_tcp_drive(struct zc_prov *p);
+/* Application thread, before it sleeps: the progress thread drives. */
+void zc_tcp_hand_back(struct zc_prov *p);
+int zc_tcp_progress_init(struct zc_prov *p);
 int zc_tcp_progress_start(struct zc_prov *p);
 void zc_tcp_progress_stop(struct zc_prov *p);
 /* Keepalives and the peer timeout of the thread's own connections. */

@@ -1,22 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The progress thread: reaps prog_ring (accepts, the in connections'
- * receives and sends), so that peers' puts, gets and atomics are served
- * while the application computes; and keeps time for its connections:
- * handshake deadlines and the release of dead sockets. It sleeps in the
- * kernel between events: in a VM a spinning thread costs more than a
- * wakeup. The application thread keeps time for its out connections
- * (keepalives, the peer timeout) whenever it waits in zcomm.
+ * The progress thread: drives prog_ring (accepts, the in connections'
+ * receives and sends) whenever the application thread does not (it may
+ * only with ZC_TCP_APP_DRIVE), so that
+ * peers' puts, gets and atomics are served while the application
+ * computes; and keeps time for those connections: handshake deadlines and
+ * the release of dead sockets. It sleeps in the kernel between events
+ * and parks while the application thread drives. The application thread
+ * keeps time for its out connections (keepalives, the peer timeout)
+ * whenever it waits in zcomm.
  */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tcp.h"
 
 #define TICK_MS 50
+/* An application thread that has not polled for this long computes or
+ * sleeps outside zcomm: the progress thread takes prog_ring back. It is
+ * the longest a peer's request waits for service then, and the parked
+ * progress thread's wake-up period while the application polls. */
+#define ZC_TCP_HANDBACK_US 500
 
 static void conn_up_timers(struct zc_tcp_conn *c, long long now, long to)
 {
@@ -174,30 +182,171 @@ static void place(struct zc_prov *p)
 			 "application's CPU");
 }
 
+/* Whoever drives prog_ring: what came, and its timers now and then. */
+static void prog_serve(struct zc_prov *p)
+{
+	long long now;
+
+	zc_tcp_reap(p, &p->prog_ring);
+	now = zc_tcp_now_ms();
+	if (now - p->prog_tick_ms >= TICK_MS) {
+		p->prog_tick_ms = now;
+		zc_tcp_timers(p, false, now);
+		zc_tcp_strangers_tick(p, now, false);
+	}
+}
+
+/* A message from app_ring: the progress thread's ring wait returns. */
+static void wake_prog(struct zc_prov *p)
+{
+	struct io_uring_sqe *sqe = zc_tcp_sqe(&p->app_ring);
+
+	if (!sqe)
+		return;
+	io_uring_prep_msg_ring(sqe, p->prog_ring.ring_fd, 0, ZC_TCP_UD_WAKE, 0);
+	zc_tcp_set_ud(sqe, NULL, ZC_TCP_UD_WAKE);
+	zc_tcp_submit(&p->app_ring);
+}
+
+bool zc_tcp_drive(struct zc_prov *p)
+{
+	int own = ZC_TCP_OWN_APP;
+
+	if (!zc_tcp_params.app_drive ||
+	    atomic_load_explicit(&p->stop, memory_order_relaxed))
+		return false;
+	if (atomic_compare_exchange_strong_explicit(&p->prog_owner, &own,
+			ZC_TCP_OWN_APP_BUSY, memory_order_acquire,
+			memory_order_relaxed)) {
+		prog_serve(p);
+		atomic_store_explicit(&p->app_seen_us, zc_tcp_now_us(),
+				      memory_order_relaxed);
+		atomic_store_explicit(&p->prog_owner, ZC_TCP_OWN_APP,
+				      memory_order_release);
+		return true;
+	}
+	if (own == ZC_TCP_OWN_PROG && p->thread_ok &&
+	    !atomic_exchange(&p->app_wants, true))
+		wake_prog(p);
+	return false;
+}
+
+static void unpark(struct zc_prov *p)
+{
+	pthread_mutex_lock(&p->park_lock);
+	pthread_cond_signal(&p->park);
+	pthread_mutex_unlock(&p->park_lock);
+}
+
+void zc_tcp_hand_back(struct zc_prov *p)
+{
+	int own = ZC_TCP_OWN_APP;
+
+	if (atomic_compare_exchange_strong_explicit(&p->prog_owner, &own,
+			ZC_TCP_OWN_PROG, memory_order_release,
+			memory_order_relaxed))
+		unpark(p);
+}
+
+/* The progress thread, while the application thread drives: sleep until
+ * it hands prog_ring back, stops polling (then take it), or we stop.
+ * Checked under park_lock, which hand_back signals under: no lost
+ * wake-up. */
+static void park(struct zc_prov *p)
+{
+	pthread_mutex_lock(&p->park_lock);
+	while (!atomic_load(&p->stop)) {
+		int own = atomic_load_explicit(&p->prog_owner,
+					       memory_order_acquire);
+		long long idle = zc_tcp_now_us() -
+			atomic_load_explicit(&p->app_seen_us,
+					     memory_order_relaxed);
+		long long nap = ZC_TCP_HANDBACK_US - idle;
+		struct timespec ts;
+
+		if (own == ZC_TCP_OWN_PROG)
+			break;
+		if (own == ZC_TCP_OWN_APP && nap <= 0) {
+			if (atomic_compare_exchange_strong_explicit(
+					&p->prog_owner, &own, ZC_TCP_OWN_PROG,
+					memory_order_acquire,
+					memory_order_relaxed))
+				break;
+			continue;
+		}
+		if (nap < 100)
+			nap = 100;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += (long)(nap % 1000000) * 1000;
+		ts.tv_sec += (time_t)(nap / 1000000) + ts.tv_nsec / 1000000000;
+		ts.tv_nsec %= 1000000000;
+		pthread_cond_timedwait(&p->park, &p->park_lock, &ts);
+	}
+	pthread_mutex_unlock(&p->park_lock);
+}
+
+/* Stopping: the application thread drives no more (stop is set); wait
+ * out a drive in progress and own the ring for the goodbyes. */
+static void take(struct zc_prov *p)
+{
+	for (;;) {
+		int own = ZC_TCP_OWN_APP;
+
+		if (atomic_compare_exchange_strong_explicit(&p->prog_owner,
+				&own, ZC_TCP_OWN_PROG, memory_order_acquire,
+				memory_order_relaxed) ||
+		    own == ZC_TCP_OWN_PROG)
+			return;
+		sched_yield();
+	}
+}
+
 static void *loop(void *arg)
 {
 	struct zc_prov *p = arg;
-	long long last_tick = 0;
 
 	place(p);
 	if (zc_tcp_post_accept(p))
 		zc_err("tcp: cannot accept connections");
 	while (!atomic_load(&p->stop)) {
 		struct __kernel_timespec ts = { 0, TICK_MS * 1000000L };
-		long long now;
 
-		zc_tcp_ring_wait(p, &p->prog_ring, &ts);
-		zc_tcp_reap(p, &p->prog_ring);
-		now = zc_tcp_now_ms();
-		if (now - last_tick >= TICK_MS) {
-			last_tick = now;
-			zc_tcp_timers(p, false, now);
-			zc_tcp_strangers_tick(p, now, false);
+		if (atomic_load_explicit(&p->prog_owner, memory_order_acquire) !=
+		    ZC_TCP_OWN_PROG) {
+			park(p);
+			continue;
 		}
+		if (atomic_exchange(&p->app_wants, false)) {
+			atomic_store_explicit(&p->app_seen_us, zc_tcp_now_us(),
+					      memory_order_relaxed);
+			atomic_store_explicit(&p->prog_owner, ZC_TCP_OWN_APP,
+					      memory_order_release);
+			continue;
+		}
+		zc_tcp_ring_wait(p, &p->prog_ring, &ts);
+		prog_serve(p);
 	}
+	take(p);
 	say_goodbye(p);
 	zc_tcp_strangers_tick(p, zc_tcp_now_ms(), true);
 	return NULL;
+}
+
+int zc_tcp_progress_init(struct zc_prov *p)
+{
+	pthread_condattr_t ca;
+	int rc = pthread_condattr_init(&ca);
+
+	if (!rc)
+		rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (!rc)
+		rc = pthread_cond_init(&p->park, &ca);
+	pthread_condattr_destroy(&ca);
+	if (rc)
+		return -rc;
+	pthread_mutex_init(&p->park_lock, NULL);
+	atomic_init(&p->prog_owner, ZC_TCP_OWN_PROG);
+	return 0;
 }
 
 int zc_tcp_progress_start(struct zc_prov *p)
@@ -215,19 +364,12 @@ int zc_tcp_progress_start(struct zc_prov *p)
 
 void zc_tcp_progress_stop(struct zc_prov *p)
 {
-	struct io_uring_sqe *sqe;
-
 	if (!p->thread_ok)
 		return;
 	atomic_store(&p->stop, true);
-	/* Wake it through its own ring: a message from mine. */
-	sqe = zc_tcp_sqe(&p->app_ring);
-	if (sqe) {
-		io_uring_prep_msg_ring(sqe, p->prog_ring.ring_fd, 0,
-				       ZC_TCP_UD_WAKE, 0);
-		zc_tcp_set_ud(sqe, NULL, ZC_TCP_UD_WAKE);
-		zc_tcp_submit(&p->app_ring);
-	}
+	/* Wake it wherever it sleeps: parked, or in its ring. */
+	unpark(p);
+	wake_prog(p);
 	pthread_join(p->thread, NULL);
 	p->thread_ok = false;
 	zc_tcp_reap(p, &p->app_ring);
