@@ -14,9 +14,10 @@
  * that ring while it waits, so a reply wakes it directly. In connections
  * live on prog_ring, which one thread at a time drives (prog_owner,
  * tcp_progress.c): the progress thread, so that peers' puts, gets and
- * atomics are served while the application computes; with
- * ZC_TCP_APP_DRIVE the application thread while it polls inside zcomm,
- * so that a peer's put lands without waking anyone. Each ring and each connection has
+ * atomics are served while the application computes, and (ZC_TCP_APP_
+ * DRIVE, by default unless ranks outnumber CPUs) the application thread
+ * while it polls inside zcomm, so that a peer's put lands without waking
+ * anyone. Each ring and each connection has
  * one driver at a time, so the data path takes no lock; conn->lock only
  * guards against close() and peer_status().
  */
@@ -58,7 +59,7 @@ struct zc_tcp_params {
 	long test_delay_us;	/* ZC_TCP_TEST_DELAY_US */
 	long spin_us;		/* ZC_TCP_SPIN_US: -1 = auto */
 	const char *progress_cpu;	/* ZC_TCP_PROGRESS_CPU */
-	int app_drive;		/* ZC_TCP_APP_DRIVE */
+	const char *app_drive;	/* ZC_TCP_APP_DRIVE: auto, on, off */
 };
 extern struct zc_tcp_params zc_tcp_params;
 
@@ -207,6 +208,7 @@ struct zc_prov {
 	int nbi_err;			/* first error of a comp-less op */
 	long long last_timers_ms;	/* app thread's keepalive check */
 	long spin_ns;		/* app wait polls this long before sleeping */
+	bool app_drive;		/* the application thread may drive it */
 	/* Who drives prog_ring (tcp_progress.c): enum zc_tcp_owner. */
 	_Atomic int prog_owner;
 	_Atomic bool app_wants;		/* the progress thread should hand over */

@@ -68,12 +68,12 @@ static const struct zc_param tcp_params[] = {
 	  "(other when the application is bound to one CPU and this node "
 	  "runs no more ranks than CPUs, else inherit)",
 	  &zc_tcp_params.progress_cpu },
-	{ "ZC_TCP_APP_DRIVE", ZC_PARAM_BOOL, "0",
-	  "the application thread, while it polls inside zcomm, receives "
-	  "and serves the peers' requests itself instead of the progress "
-	  "thread (which takes over when it computes or sleeps): faster "
-	  "2-rank broadcast and barrier, slower small exchanges "
-	  "(doc/tcp.md)", &zc_tcp_params.app_drive },
+	{ "ZC_TCP_APP_DRIVE", ZC_PARAM_STRING, "auto",
+	  "on: the application thread, while it polls inside zcomm, "
+	  "receives and serves the peers' requests itself (the progress "
+	  "thread takes over when it computes or sleeps); off: the progress "
+	  "thread always does; auto: on unless this node runs more ranks "
+	  "than CPUs (doc/tcp.md)", &zc_tcp_params.app_drive },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -111,6 +111,9 @@ static int params_check(void)
 	RANGE(!strcmp(t->send_zc, "auto") || !strcmp(t->send_zc, "on") ||
 	      !strcmp(t->send_zc, "off"), "ZC_TCP_SEND_ZC", "%s", t->send_zc,
 	      "auto, on or off");
+	RANGE(!strcmp(t->app_drive, "auto") || !strcmp(t->app_drive, "on") ||
+	      !strcmp(t->app_drive, "off"), "ZC_TCP_APP_DRIVE", "%s",
+	      t->app_drive, "auto, on or off");
 	RANGE(!strcmp(t->progress_cpu, "auto") ||
 	      !strcmp(t->progress_cpu, "inherit") ||
 	      !strcmp(t->progress_cpu, "other"), "ZC_TCP_PROGRESS_CPU", "%s",
@@ -353,6 +356,14 @@ static int zc_tcp_open(const struct zc_prov_env *env,
 	else
 		p->spin_ns = 50000;
 	p->oversub = env->oversub;
+	/* A rank that polls inside zcomm serves its peers faster itself,
+	 * unless ranks outnumber CPUs: then its progress thread, which
+	 * runs while it is descheduled, does better (doc/tcp.md). */
+	p->app_drive = !strcmp(zc_tcp_params.app_drive, "on") ||
+		       (!strcmp(zc_tcp_params.app_drive, "auto") && !p->oversub);
+	zc_info("tcp: in connections served by %s", p->app_drive ?
+	       "the application thread while it polls, else the progress "
+	       "thread" : "the progress thread");
 	/* Rank 0 makes the job's secret; every rank reads it in connect. */
 	if (env->rank == 0) {
 		if (getrandom(p->secret, sizeof(p->secret), 0) !=

@@ -2,7 +2,7 @@
 /*
  * The progress thread: drives prog_ring (accepts, the in connections'
  * receives and sends) whenever the application thread does not (it may
- * only with ZC_TCP_APP_DRIVE), so that
+ * when p->app_drive), so that
  * peers' puts, gets and atomics are served while the application
  * computes; and keeps time for those connections: handshake deadlines and
  * the release of dead sockets. It sleeps in the kernel between events
@@ -212,7 +212,7 @@ bool zc_tcp_drive(struct zc_prov *p)
 {
 	int own = ZC_TCP_OWN_APP;
 
-	if (!zc_tcp_params.app_drive ||
+	if (!p->app_drive ||
 	    atomic_load_explicit(&p->stop, memory_order_relaxed))
 		return false;
 	if (atomic_compare_exchange_strong_explicit(&p->prog_owner, &own,
