@@ -143,6 +143,7 @@ struct zc_verbs_conn {
 	uint32_t pend_head, pend_tail;
 	_Atomic uint32_t npend;
 	bool bye;		/* the peer closed in order */
+	bool bye_sent;		/* mine is queued: no credits follow it */
 };
 
 struct zc_verbs_rcache;

@@ -147,7 +147,9 @@ void zc_verbs_chan_kick(struct zc_verbs_conn *c)
 	 * queue is short now, grant_due stays and the next kick (a retired
 	 * WR, a receive, the progress thread's tick) sends it. */
 	g = zc_smbd_credits_grantable(&c->cred);
-	if (c->state == ZC_VERBS_UP && g &&
+	/* Not after a goodbye, either way: the peer sends nothing more, and
+	 * a grant behind mine could meet its disconnect. */
+	if (c->state == ZC_VERBS_UP && g && !c->bye && !c->bye_sent &&
 	    (c->cred.recv_granted == 0 || c->grant_due ||
 	     g >= (c->cred.recv_target + 1) / 2))
 		(void)send_msg(c, NULL);
@@ -226,7 +228,7 @@ static int on_msg(struct zc_verbs_conn *c, const struct zc_smbd_data_hdr *dh,
 	case ZC_MSG_ACK:
 		return 0;
 	case ZC_MSG_BYE:
-		c->bye = true;
+		__atomic_store_n(&c->bye, true, __ATOMIC_RELEASE);
 		return 0;
 	default:
 		bad(c, "op %u is not carried by the verbs channel (puts and "

@@ -318,13 +318,21 @@ void zc_verbs_cm_event(struct zc_prov *p, struct rdma_cm_event *ev)
 			zc_verbs_conn_fail(c, ZC_LOG_ERROR, why);
 		break;
 	case RDMA_CM_EVENT_DISCONNECTED:
-		/* The passive side answers, or the id lingers for seconds. */
-		rdma_disconnect(ev->id);
+		/* The peer's goodbye came before its disconnect, but may still
+		 * wait in the receive CQ: read it before judging; and judge
+		 * before our QP goes to error below, so that what it flushes
+		 * counts as closed, not failed. */
+		pthread_mutex_lock(&p->rcq_lock);
+		while (zc_verbs_poll_rcq(p) > 0)
+			;
+		pthread_mutex_unlock(&p->rcq_lock);
 		if (c)
 			zc_verbs_conn_fail(c, c->bye ? ZC_LOG_DEBUG :
 					   ZC_LOG_ERROR, c->bye ? "closed by "
 					   "the peer" : "the peer disconnected "
 					   "(rdma_cm DISCONNECTED)");
+		/* The passive side answers, or the id lingers for seconds. */
+		rdma_disconnect(ev->id);
 		break;
 	case RDMA_CM_EVENT_DEVICE_REMOVAL:
 		if (!atomic_exchange(&p->dev_gone, true)) {

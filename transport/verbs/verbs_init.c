@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -298,24 +299,50 @@ static int zc_verbs_connect(struct zc_prov *p)
 	return rc;
 }
 
-/* Goodbyes first, so that the peers take our disconnect as orderly. */
+/* A peer up whose goodbye has not come. */
+static bool bye_due(struct zc_prov *p)
+{
+	for (int r = 0; r < p->size; r++) {
+		struct zc_verbs_conn *c = &p->conns[r];
+
+		if (c->state == ZC_VERBS_UP && !c->self &&
+		    !__atomic_load_n(&c->bye, __ATOMIC_ACQUIRE))
+			return true;
+	}
+	return false;
+}
+
+/* My ops complete, then my goodbyes, so that the peers take our
+ * disconnect as orderly and nothing of mine is in flight when one of
+ * them disconnects; then theirs (the progress thread receives them),
+ * because a disconnect before a peer's last sends completed would fail
+ * them at its end. Its zc_finalize follows the same barrier as mine: the
+ * wait is short, and bounded by the peer timeout for one that never
+ * comes. */
 static void say_bye(struct zc_prov *p)
 {
 	struct zc_msg_hdr h = { .op = ZC_MSG_BYE };
 	long long end = zc_verbs_now_ms() + 200;
+	struct timespec ms = { 0, 1000000 };
 
+	(void)zc_verbs_quiet(p);
 	for (int r = 0; r < p->size; r++) {
 		struct zc_verbs_conn *c = &p->conns[r];
 
 		if (c->state != ZC_VERBS_UP || c->self)
 			continue;
 		pthread_mutex_lock(&c->lock);
+		c->bye_sent = true;
 		(void)zc_verbs_send_msg(c, &h);
 		pthread_mutex_unlock(&c->lock);
 	}
 	(void)zc_verbs_quiet(p);
 	while (zc_verbs_now_ms() < end && zc_verbs_poll_scq(p))
 		;
+	end = zc_verbs_now_ms() + p->peer_timeout_ms;
+	while (zc_verbs_now_ms() < end && bye_due(p))
+		if (!zc_verbs_poll_scq(p))
+			nanosleep(&ms, NULL);
 }
 
 static void zc_verbs_close(struct zc_prov *p)
