@@ -182,11 +182,19 @@ static void place(struct zc_prov *p)
 			 "application's CPU");
 }
 
+/* Receives the application thread left queued (tcp_rx.c) go now. */
+static void prog_flush(struct zc_prov *p)
+{
+	if (io_uring_sq_ready(&p->prog_ring))
+		zc_tcp_submit(&p->prog_ring);
+}
+
 /* Whoever drives prog_ring: what came, and its timers now and then. */
 static void prog_serve(struct zc_prov *p)
 {
 	long long now;
 
+	prog_flush(p);
 	zc_tcp_reap(p, &p->prog_ring);
 	now = zc_tcp_now_ms();
 	if (now - p->prog_tick_ms >= TICK_MS) {
@@ -323,10 +331,12 @@ static void *loop(void *arg)
 					      memory_order_release);
 			continue;
 		}
+		prog_flush(p);
 		zc_tcp_ring_wait(p, &p->prog_ring, &ts);
 		prog_serve(p);
 	}
 	take(p);
+	prog_flush(p);
 	say_goodbye(p);
 	zc_tcp_strangers_tick(p, zc_tcp_now_ms(), true);
 	return NULL;

@@ -506,6 +506,13 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res)
 		zc_tcp_tx_kick(c);
 		pthread_mutex_unlock(&c->lock);
 	}
+	/* The application thread submits the receive at its next poll
+	 * (zc_tcp_drive): a message already there then completes inline,
+	 * one system call instead of two and no wake-up to arm. */
+	if (c->ring == &c->prov->prog_ring &&
+	    atomic_load_explicit(&c->prov->prog_owner, memory_order_relaxed) ==
+	    ZC_TCP_OWN_APP_BUSY)
+		return;
 	if (io_uring_sq_ready(c->ring) && zc_tcp_submit(c->ring))
 		zc_tcp_conn_fail(c, ZC_LOG_ERROR, "cannot post a receive");
 }
