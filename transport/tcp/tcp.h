@@ -243,9 +243,11 @@ unsigned zc_tcp_reap(struct zc_prov *p, struct io_uring *ring);
  * app_ring, handle what came, run the out connections' timers. */
 void zc_tcp_app_wait(struct zc_prov *p, long timeout_us);
 /* Wait for a completion on ring: poll up to p->spin_ns first (a sleeping
- * thread costs a wake-up per message), then sleep up to ts. */
+ * thread costs a wake-up per message), then sleep up to ts. drive (the
+ * application thread): serve prog_ring between polls, and hand it back
+ * before sleeping. */
 void zc_tcp_ring_wait(struct zc_prov *p, struct io_uring *ring,
-		      struct __kernel_timespec *ts);
+		      struct __kernel_timespec *ts, bool drive);
 
 /* tcp_conn.c: connections and the handshake */
 struct zc_tcp_conn *zc_tcp_conn_new(struct zc_prov *p, int fd,

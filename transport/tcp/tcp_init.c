@@ -287,11 +287,11 @@ static int rings_init(struct zc_prov *p)
 	/* Completions run when their submitter enters the kernel (io_uring
 	 * runs a completion in the thread that submitted the request), not
 	 * by interrupting it: interrupted, an 8-byte put ping-pong took
-	 * 47 µs a round trip here against 23 (doc/tcp.md). A receive that the application thread submitted
-	 * on prog_ring, which then computes, completes at its next
-	 * interrupt or system call, at worst a scheduler tick later; the
-	 * progress thread, which takes the ring over by then, serves it
-	 * and submits the next one itself. */
+	 * 47 µs a round trip here against 23 (doc/tcp.md). A receive
+	 * that the application thread submitted on prog_ring, which then
+	 * computes, completes at its next interrupt or system call, at
+	 * worst a scheduler tick later; the progress thread, which takes
+	 * the ring over by then, serves it and submits the next one. */
 	unsigned flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
 	int rc = io_uring_queue_init(512, &p->app_ring, flags);
 

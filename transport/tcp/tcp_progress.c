@@ -190,13 +190,12 @@ static void prog_flush(struct zc_prov *p)
 }
 
 /* Whoever drives prog_ring: what came, and its timers now and then. */
-static void prog_serve(struct zc_prov *p)
+static void prog_serve(struct zc_prov *p, long long now_us)
 {
-	long long now;
+	long long now = now_us / 1000;
 
 	prog_flush(p);
 	zc_tcp_reap(p, &p->prog_ring);
-	now = zc_tcp_now_ms();
 	if (now - p->prog_tick_ms >= TICK_MS) {
 		p->prog_tick_ms = now;
 		zc_tcp_timers(p, false, now);
@@ -226,8 +225,10 @@ bool zc_tcp_drive(struct zc_prov *p)
 	if (atomic_compare_exchange_strong_explicit(&p->prog_owner, &own,
 			ZC_TCP_OWN_APP_BUSY, memory_order_acquire,
 			memory_order_relaxed)) {
-		prog_serve(p);
-		atomic_store_explicit(&p->app_seen_us, zc_tcp_now_us(),
+		long long now = zc_tcp_now_us();
+
+		prog_serve(p, now);
+		atomic_store_explicit(&p->app_seen_us, now,
 				      memory_order_relaxed);
 		atomic_store_explicit(&p->prog_owner, ZC_TCP_OWN_APP,
 				      memory_order_release);
@@ -332,8 +333,8 @@ static void *loop(void *arg)
 			continue;
 		}
 		prog_flush(p);
-		zc_tcp_ring_wait(p, &p->prog_ring, &ts);
-		prog_serve(p);
+		zc_tcp_ring_wait(p, &p->prog_ring, &ts, false);
+		prog_serve(p, zc_tcp_now_us());
 	}
 	take(p);
 	prog_flush(p);

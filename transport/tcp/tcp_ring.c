@@ -203,25 +203,25 @@ unsigned zc_tcp_reap(struct zc_prov *p, struct io_uring *ring)
 }
 
 void zc_tcp_ring_wait(struct zc_prov *p, struct io_uring *ring,
-		      struct __kernel_timespec *ts)
+		      struct __kernel_timespec *ts, bool drive)
 {
 	struct io_uring_cqe *cqe;
-	struct timespec t0, t;
+	long long t0;
 
 	if (io_uring_peek_cqe(ring, &cqe) == 0)
 		return;
-	if (p->spin_ns > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		do {
-			/* Yield, not pause: on a shared CPU the thread we
-			 * wait for (or the application) gets to run. */
-			sched_yield();
-			if (io_uring_peek_cqe(ring, &cqe) == 0)
-				return;
-			clock_gettime(CLOCK_MONOTONIC, &t);
-		} while ((t.tv_sec - t0.tv_sec) * 1000000000L +
-			 (t.tv_nsec - t0.tv_nsec) < p->spin_ns);
+	t0 = zc_tcp_now_us();
+	while (zc_tcp_now_us() - t0 < p->spin_ns / 1000) {
+		/* Yield, not pause: on a shared CPU the thread we wait for
+		 * (or the application) gets to run. */
+		sched_yield();
+		if (drive)
+			zc_tcp_drive(p);
+		if (io_uring_peek_cqe(ring, &cqe) == 0)
+			return;
 	}
+	if (drive)
+		zc_tcp_hand_back(p);
 	io_uring_wait_cqe_timeout(ring, &cqe, ts);
 }
 
@@ -236,26 +236,11 @@ void zc_tcp_app_wait(struct zc_prov *p, long timeout_us)
 {
 	struct __kernel_timespec ts = { timeout_us / 1000000,
 					(timeout_us % 1000000) * 1000 };
-	struct io_uring_cqe *cqe;
 	long long now;
 
 	zc_tcp_drive(p);
-	if (timeout_us > 0 && io_uring_peek_cqe(&p->app_ring, &cqe)) {
-		long long t0 = zc_tcp_now_us(), spin_us = p->spin_ns / 1000;
-
-		while (zc_tcp_now_us() - t0 < spin_us) {
-			/* Yield, not pause: on a shared CPU the thread we
-			 * wait for gets to run. */
-			sched_yield();
-			zc_tcp_drive(p);
-			if (!io_uring_peek_cqe(&p->app_ring, &cqe))
-				break;
-		}
-		if (io_uring_peek_cqe(&p->app_ring, &cqe)) {
-			zc_tcp_hand_back(p);
-			io_uring_wait_cqe_timeout(&p->app_ring, &cqe, &ts);
-		}
-	}
+	if (timeout_us > 0)
+		zc_tcp_ring_wait(p, &p->app_ring, &ts, true);
 	zc_tcp_reap(p, &p->app_ring);
 	now = zc_tcp_now_ms();
 	if (now - p->last_timers_ms >= 50) {
