@@ -101,7 +101,7 @@ static int bad(void)
 	struct io_uring small;
 	unsigned char raw[80] = { 0 };
 	uint32_t addr = my_addr();
-	uint64_t old = 0;
+	uint64_t old = 0, inl = 0;
 	int handle;
 
 	T_ASSERT(buf != MAP_FAILED, "mmap");
@@ -151,8 +151,9 @@ static int bad(void)
 	/* Myself as the peer: a real connection (loopback) and heap. */
 	at.rank = 0;
 	at.addr = addr;
-	handle = cmd(&ring, ZCK_OP_ATTACH, &at, sizeof(at), -1, NULL);
+	handle = cmd(&ring, ZCK_OP_ATTACH, &at, sizeof(at), -1, &inl);
 	T_ASSERT(handle >= 0, "attach to myself: %s", strerror(-handle));
+	printf("connection inline limit %llu bytes\n", (unsigned long long)inl);
 	m.h.handle = (uint32_t)handle + 7;
 	m.len = 8;
 	m.addr = (uintptr_t)buf;
@@ -182,13 +183,38 @@ static int bad(void)
 	a.op = 42;
 	EXPECT(cmd(&ring, ZCK_OP_AMO, &a, sizeof(a), -1, NULL), -EINVAL,
 	       "unknown atomic");
-	/* The valid ones still work: put, get, fetch-add, quiet. */
+	{
+		struct zck_cmd_put_signal ps = {
+			.h = { .abi = ZCK_ABI_VERSION, .handle = (uint32_t)handle },
+			.addr = (uintptr_t)buf, .len = 8, .off = 4096,
+			.sig_off = 12, .sig_value = 7,
+		};
+		struct zck_cmd_hdr fh = { .abi = ZCK_ABI_VERSION, .handle = 1 };
+
+		EXPECT(cmd(&ring, ZCK_OP_PUT_SIGNAL, &ps, sizeof(ps), -1, NULL),
+		       -ERANGE, "put-signal with a misaligned signal");
+		ps.sig_off = len - 4;
+		EXPECT(cmd(&ring, ZCK_OP_PUT_SIGNAL, &ps, sizeof(ps), -1, NULL),
+		       -ERANGE, "put-signal with its signal past the heap");
+		ps.sig_off = ~0ull - 7;
+		EXPECT(cmd(&ring, ZCK_OP_PUT_SIGNAL, &ps, sizeof(ps), -1, NULL),
+		       -ERANGE, "put-signal with a wrapping signal offset");
+		ps.sig_off = 16;
+		ps.off = len;
+		EXPECT(cmd(&ring, ZCK_OP_PUT_SIGNAL, &ps, sizeof(ps), -1, NULL),
+		       -ERANGE, "put-signal with its data past the heap");
+		EXPECT(cmd(&ring, ZCK_OP_FENCE, &fh, sizeof(fh), -1, NULL),
+		       -EINVAL, "fence with a handle");
+	}
+	/* The valid ones still work: put, get, fetch-add, put-signal,
+	 * fence, quiet. A put that fits inline completes when posted. */
 	memset(buf, 0, len);
 	strcpy(buf, "zcomm kernel provider");
 	m.addr = (uintptr_t)buf;
 	m.off = 4096;
 	m.len = 64;
-	EXPECT(cmd(&ring, ZCK_OP_PUT, &m, sizeof(m), -1, NULL), 0, "put");
+	EXPECT(cmd(&ring, ZCK_OP_PUT, &m, sizeof(m), -1, NULL),
+	       m.len <= inl ? ZCK_RES_POSTED : 0, "put");
 	m.addr = (uintptr_t)buf + 8192;
 	EXPECT(cmd(&ring, ZCK_OP_GET, &m, sizeof(m), -1, NULL), 0, "get");
 	T_ASSERT(!strcmp(buf + 8192, "zcomm kernel provider"),
@@ -202,6 +228,37 @@ static int bad(void)
 	T_ASSERT(old == 5 && *(uint64_t *)(buf + 64) == 10,
 		 "fetch-add: old %llu, value %llu", (unsigned long long)old,
 		 (unsigned long long)*(uint64_t *)(buf + 64));
+	if (inl >= 8) {
+		/* data, then the signal: both land, the signal after */
+		struct zck_cmd_put_signal ps = {
+			.h = { .abi = ZCK_ABI_VERSION, .handle = (uint32_t)handle },
+			.addr = (uintptr_t)buf + 8192, .len = 2 * inl,
+			.off = 16384, .sig_off = 16384 + 2 * inl,
+			.sig_value = 0x5167a1,
+		};
+		struct zck_cmd_hdr fh = { .abi = ZCK_ABI_VERSION };
+		volatile uint64_t *sig = (uint64_t *)(buf + 16384 + 2 * inl);
+
+		EXPECT(cmd(&ring, ZCK_OP_FENCE, &fh, sizeof(fh), -1, NULL), 0,
+		       "fence");
+		EXPECT(cmd(&ring, ZCK_OP_PUT_SIGNAL, &ps, sizeof(ps), -1, NULL),
+		       0, "put-signal with data beyond the inline limit");
+		T_ASSERT(*sig == 0x5167a1 &&
+			 !strcmp(buf + 16384, "zcomm kernel provider"),
+			 "put-signal: signal %#llx, data '%s'",
+			 (unsigned long long)*sig, buf + 16384);
+		ps.len = 0;
+		ps.sig_value = 3;
+		EXPECT(cmd(&ring, ZCK_OP_PUT_SIGNAL, &ps, sizeof(ps), -1, NULL),
+		       ZCK_RES_POSTED, "put-signal without data");
+		EXPECT(cmd(&ring, ZCK_OP_QUIET, &fh, sizeof(fh), -1, NULL), 0,
+		       "quiet after it");
+		T_ASSERT(*sig == 3, "signal alone: %llu",
+			 (unsigned long long)*sig);
+	} else {
+		printf("put-signal not checked: the connection has no inline "
+		       "WRITEs (-EOPNOTSUPP)\n");
+	}
 	/* The buffer unregistered from io_uring with a put in flight: the
 	 * module's own page references and MRs keep the memory, so the put
 	 * completes as if nothing happened (0); no oops. */

@@ -42,6 +42,7 @@ struct zc_kernel_req {
 	uint64_t *old_p;	/* AMO */
 	void *copy_to;		/* GET through a bounce slot */
 	int slot;		/* bounce slot, or -1 */
+	bool put;		/* PUT or PUT_SIGNAL: may end ZCK_RES_POSTED */
 	size_t len;
 	int rank;
 	int *result;		/* synchronous commands: res lands here */
@@ -61,10 +62,12 @@ struct zc_prov {
 	int *slot_free;		/* stack of free slots */
 	int nfree_slots;
 	uint32_t *handle;	/* per rank: the module's peer handle */
+	uint64_t *max_inline;	/* per rank: its connection's inline bytes */
 	bool *dead;
 	struct zc_kernel_req req[ZC_KERNEL_MAX_REQ];
 	struct zc_kernel_req *free_req;
 	unsigned inflight;
+	bool posted;		/* a put ended ZCK_RES_POSTED since QUIET */
 	int first_err;
 };
 
@@ -84,6 +87,10 @@ int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
 		  uint64_t *old, struct zc_comp *comp);
 int zc_kernel_quiet(struct zc_prov *p);
 int zc_kernel_fence(struct zc_prov *p);
+int zc_kernel_put_signal(struct zc_prov *p, int rank, uint64_t off,
+			 const void *src, size_t len, uint64_t sig_off,
+			 enum zc_amo_op sig_op, uint64_t sig_value,
+			 struct zc_comp *comp);
 int zc_kernel_progress(struct zc_prov *p);
 int zc_kernel_peer_status(struct zc_prov *p, int rank);
 int zc_kernel_errno(int res);

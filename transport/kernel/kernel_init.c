@@ -111,6 +111,7 @@ static void prov_free(struct zc_prov *p)
 		munmap(p->bounce, p->slot_size * (size_t)p->nslots);
 	free(p->slot_free);
 	free(p->handle);
+	free(p->max_inline);
 	free(p->dead);
 	free(p);
 }
@@ -176,10 +177,12 @@ static int zc_kernel_open(const struct zc_prov_env *env,
 			 -1, 0);
 	p->slot_free = calloc((size_t)p->nslots, sizeof(int));
 	p->handle = calloc((size_t)env->size, sizeof(uint32_t));
+	p->max_inline = calloc((size_t)env->size, sizeof(uint64_t));
 	p->dead = calloc((size_t)env->size, sizeof(bool));
 	if (p->bounce == MAP_FAILED)
 		p->bounce = NULL;
-	if (!p->bounce || !p->slot_free || !p->handle || !p->dead) {
+	if (!p->bounce || !p->slot_free || !p->handle || !p->max_inline ||
+	    !p->dead) {
 		prov_free(p);
 		return -ENOMEM;
 	}
@@ -281,6 +284,7 @@ static int zc_kernel_connect(struct zc_prov *p)
 		q->rank = r;
 		res[r] = 1 << 30;
 		q->result = &res[r];
+		q->result2 = &p->max_inline[r];
 		rc = zc_kernel_cmd(p, ZCK_OP_ATTACH, &a, sizeof(a), -1, q);
 	}
 	for (int r = 0; r < env->size; r++) {
@@ -334,6 +338,7 @@ const struct zc_provider_ops zc_kernel_ops = {
 	.get = zc_kernel_get,
 	.amo = zc_kernel_amo,
 	.fence = zc_kernel_fence,
+	.put_signal = zc_kernel_put_signal,
 	.quiet = zc_kernel_quiet,
 	.progress = zc_kernel_progress,
 	.peer_status = zc_kernel_peer_status,

@@ -38,8 +38,14 @@ static const char *op_name(const struct zc_kernel_req *r)
 static void finish(struct zc_prov *p, struct zc_kernel_req *r, int res,
 		   uint64_t res2)
 {
-	int status = res < 0 ? zc_kernel_errno(res) : 0;
+	int status;
 
+	/* Posted inline: source free, done for the caller; QUIET waits. */
+	if (r->put && res == ZCK_RES_POSTED) {
+		p->posted = true;
+		res = 0;
+	}
+	status = res < 0 ? zc_kernel_errno(res) : 0;
 	if (r->result) {
 		*r->result = res;
 		if (r->result2)
@@ -164,22 +170,30 @@ static bool in_heap(const struct zc_prov *p, const void *b, size_t len)
 	       len <= p->env.heap_size - (size_t)(c - h);
 }
 
+/* A PUT, GET or (sig) PUT_SIGNAL: the rma command's fields are the
+ * first of put_signal's. */
 static int rma(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
 	       void *local, size_t len, struct zc_comp *comp, int slot,
-	       void *copy_to)
+	       void *copy_to, const uint64_t *sig)
 {
-	struct zck_cmd_rma m = {
+	struct zck_cmd_put_signal m = {
 		.h = { .abi = ZCK_ABI_VERSION, .handle = p->handle[rank] },
 		.off = off, .addr = (uintptr_t)local, .len = len,
 	};
 	struct zc_kernel_req *r = zc_kernel_req_get(p);
 
+	if (sig) {
+		m.sig_off = sig[0];
+		m.sig_value = sig[1];
+	}
 	r->comp = comp;
 	r->rank = rank;
 	r->slot = slot;
 	r->copy_to = copy_to;
 	r->len = len;
-	return zc_kernel_cmd(p, op, &m, sizeof(m), -1, r);
+	r->put = op != ZCK_OP_GET;
+	return zc_kernel_cmd(p, op, &m, sig ? sizeof(m) :
+			     sizeof(struct zck_cmd_rma), -1, r);
 }
 
 /*
@@ -189,19 +203,20 @@ static int rma(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
  * get of several pieces waits for them here.
  */
 static int xfer(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
-		char *local, size_t len, struct zc_comp *comp)
+		char *local, size_t len, struct zc_comp *comp,
+		const uint64_t *sig)
 {
-	bool put = op == ZCK_OP_PUT, one = len <= p->slot_size;
+	bool put = op != ZCK_OP_GET, one = len <= p->slot_size;
 	struct zc_comp all;
 	size_t o;
 	int rc = 0;
 
 	if (p->dead[rank])
 		return -ZC_EPEERDEAD;
-	if (!len)
+	if (!len && !sig)
 		return 0;
-	if (in_heap(p, local, len)) {
-		rc = rma(p, op, rank, off, local, len, comp, -1, NULL);
+	if (!len || in_heap(p, local, len)) {
+		rc = rma(p, op, rank, off, local, len, comp, -1, NULL, sig);
 		return rc ? rc : ZC_INPROGRESS;
 	}
 	zc_comp_init(&all, 0);
@@ -215,7 +230,8 @@ static int xfer(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
 			memcpy(b, local + o, n);
 		if (c == &all)
 			atomic_fetch_add(&all.pending, 1);
-		rc = rma(p, op, rank, off + o, b, n, c, s, put ? NULL : local + o);
+		rc = rma(p, op, rank, off + o, b, n, c, s, put ? NULL : local + o,
+			 sig);
 		if (rc && c == &all)
 			atomic_fetch_sub(&all.pending, 1);
 	}
@@ -233,13 +249,13 @@ static int xfer(struct zc_prov *p, uint32_t op, int rank, uint64_t off,
 int zc_kernel_put(struct zc_prov *p, int rank, uint64_t off, const void *src,
 		  size_t len, struct zc_comp *comp)
 {
-	return xfer(p, ZCK_OP_PUT, rank, off, (char *)src, len, comp);
+	return xfer(p, ZCK_OP_PUT, rank, off, (char *)src, len, comp, NULL);
 }
 
 int zc_kernel_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 		  size_t len, struct zc_comp *comp)
 {
-	return xfer(p, ZCK_OP_GET, rank, off, dst, len, comp);
+	return xfer(p, ZCK_OP_GET, rank, off, dst, len, comp, NULL);
 }
 
 int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
@@ -264,30 +280,75 @@ int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
 	return rc ? rc : ZC_INPROGRESS;
 }
 
+/* Until nothing is in flight and no put posted inline is unconfirmed:
+ * a put that io-wq posts after the module answered a QUIET ends
+ * ZCK_RES_POSTED after it, and needs another. */
 int zc_kernel_quiet(struct zc_prov *p)
 {
 	struct zck_cmd_hdr h = { .abi = ZCK_ABI_VERSION };
 	int rc;
 
-	if (!p->inflight)
-		goto out;
-	rc = zc_kernel_sync(p, ZCK_OP_QUIET, &h, sizeof(h), -1, NULL);
-	if (rc < 0 && !p->first_err)
-		p->first_err = zc_kernel_errno(rc);
-	/* The QUIET's CQE may come before the last op's is reaped. */
-	while (p->inflight)
-		zc_kernel_reap(p, true);
-out:
+	while (p->inflight || p->posted) {
+		p->posted = false;
+		rc = zc_kernel_sync(p, ZCK_OP_QUIET, &h, sizeof(h), -1, NULL);
+		if (rc < 0 && !p->first_err)
+			p->first_err = zc_kernel_errno(rc);
+		/* The QUIET's CQE may come before the last op's. */
+		while (p->inflight)
+			zc_kernel_reap(p, true);
+	}
 	rc = p->first_err;
 	p->first_err = 0;
 	return rc;
 }
 
-/* Commands that went to io-wq (-EAGAIN) may pass later ones: ordering
- * is by completion. */
+/* The module answers FENCE when every earlier command is posted (RC
+ * keeps their order on the connection) and no AMO waits for its target:
+ * at once, unless io-wq holds one. Waited for, so that nothing later is
+ * issued before it. Nothing in flight: nothing to order. */
 int zc_kernel_fence(struct zc_prov *p)
 {
-	return zc_kernel_quiet(p);
+	struct zck_cmd_hdr h = { .abi = ZCK_ABI_VERSION };
+	int rc;
+
+	if (!p->inflight)
+		return 0;
+	rc = zc_kernel_sync(p, ZCK_OP_FENCE, &h, sizeof(h), -1, NULL);
+	return rc < 0 ? zc_kernel_errno(rc) : 0;
+}
+
+/* SET: a FENCE (the signal must follow every earlier op, as after a
+ * fence, when there is no data; and the data need the same for a
+ * signal behind them), then one PUT_SIGNAL: the data's WRITEs and the
+ * signal's inline WRITE, which RC executes in that order; a small one
+ * completes when posted. ADD is the target CPU's atomic: put, fence,
+ * AMO. */
+int zc_kernel_put_signal(struct zc_prov *p, int rank, uint64_t off,
+			 const void *src, size_t len, uint64_t sig_off,
+			 enum zc_amo_op sig_op, uint64_t sig_value,
+			 struct zc_comp *comp)
+{
+	uint64_t sig[2] = { sig_off, sig_value };
+	bool one = !len || in_heap(p, src, len) || len <= p->slot_size;
+	int rc;
+
+	if (p->dead[rank])
+		return -ZC_EPEERDEAD;
+	if (sig_op == ZC_AMO_SET && p->max_inline[rank] >= 8 && one) {
+		rc = zc_kernel_fence(p);
+		return rc ? rc : xfer(p, ZCK_OP_PUT_SIGNAL, rank, off,
+				      (char *)src, len, comp, sig);
+	}
+	rc = zc_kernel_put(p, rank, off, src, len, comp);
+	if (rc < 0)
+		return rc;
+	rc = zc_kernel_fence(p);
+	if (!rc && sig_op == ZC_AMO_SET && p->max_inline[rank] >= 8)
+		rc = xfer(p, ZCK_OP_PUT_SIGNAL, rank, 0, NULL, 0, NULL, sig);
+	else if (!rc)
+		rc = zc_kernel_amo(p, rank, sig_off, sig_op, 8, sig_value, 0,
+				   NULL, NULL);
+	return rc < 0 ? rc : ZC_INPROGRESS;
 }
 
 int zc_kernel_progress(struct zc_prov *p)

@@ -17,14 +17,21 @@
  * The order of a process's life: BIND (once), REG (the buffers put and
  * get may use, from io_uring registered buffers: IORING_URING_CMD_FIXED
  * and sqe->buf_index; the first is the heap peers reach), ATTACH (one per
- * remote rank), then PUT, GET, AMO, QUIET in any number.
+ * remote rank), then PUT, GET, AMO, PUT_SIGNAL, FENCE, QUIET in any
+ * number.
+ *
+ * A PUT (or PUT_SIGNAL) small enough to go inline completes when it is
+ * posted, with res ZCK_RES_POSTED: its source is free, its WRITE may be
+ * in flight still; the next QUIET waits for it and reports its error.
+ * FENCE and PUT_SIGNAL order behind every earlier command of the file
+ * that io_uring issued in submission order (not IOSQE_ASYNC).
  */
 #ifndef ZCOMM_KERNEL_H
 #define ZCOMM_KERNEL_H
 
 #include <linux/types.h>
 
-#define ZCK_ABI_VERSION 1u
+#define ZCK_ABI_VERSION 2u
 #define ZCK_DEV_NAME "zcomm"
 #define ZCK_CMD_AREA 80u
 #define ZCK_JOB_KEY_SIZE 16u
@@ -38,8 +45,13 @@ enum zck_op {
 	ZCK_OP_GET = 5,		/* struct zck_cmd_rma: remote -> local */
 	ZCK_OP_AMO = 6,		/* struct zck_cmd_amo; big_cqe[0] = old */
 	ZCK_OP_QUIET = 7,	/* struct zck_cmd_hdr: every earlier op done */
+	ZCK_OP_FENCE = 8,	/* struct zck_cmd_hdr: every earlier op ordered */
+	ZCK_OP_PUT_SIGNAL = 9,	/* struct zck_cmd_put_signal */
 	ZCK_OP_LAST
 };
+
+/* A PUT's res: posted inline, source free, not yet complete. */
+#define ZCK_RES_POSTED 1
 
 /* Every command starts with this. */
 struct zck_cmd_hdr {
@@ -72,7 +84,9 @@ struct zck_cmd_reg {
 /* Reaches rank (of my job: the target's module checks the job key)
  * whose node address is addr (as that rank published it), once that rank
  * has registered its heap (the module asks again until the timeout).
- * Connects to the node if no connection exists yet (one per node pair). */
+ * Connects to the node if no connection exists yet (one per node pair).
+ * big_cqe[0]: the connection's inline limit in bytes (PUT_SIGNAL needs
+ * 8; 0 means it fails with -EOPNOTSUPP). */
 struct zck_cmd_attach {
 	struct zck_cmd_hdr h;
 	__u32 rank;
@@ -86,6 +100,20 @@ struct zck_cmd_rma {
 	__u64 off;
 	__u64 addr;
 	__u64 len;
+};
+
+/* A put (len may be 0), then an 8-byte WRITE of sig_value at the peer's
+ * heap offset sig_off (8-aligned), which RC executes after the data's
+ * WRITEs: the target sees the signal only with the data in place. It
+ * waits for nothing, so the caller issues a FENCE first when earlier
+ * commands must be ordered before it. */
+struct zck_cmd_put_signal {
+	struct zck_cmd_hdr h;
+	__u64 off;
+	__u64 addr;
+	__u64 len;
+	__u64 sig_off;
+	__u64 sig_value;
 };
 
 /* An atomic at the peer's heap offset off (aligned to width), executed

@@ -18,7 +18,8 @@
  * in zck_wq. Commands complete through io_uring_cmd_complete_in_task.
  * Locks: zck_lock (mutex: the device and connection lists, the
  * registration idr), conn->lock (spinlock: channel, credits, pending
- * requests, state), f->lock (spinlock: in-flight count, quiet waiters),
+ * requests, state), f->lock (spinlock: in-flight, punted and AMO
+ * counts, the early error, quiet waiters),
  * reg->mutex (materialising its MRs). Order: zck_lock, then conn->lock.
  */
 #ifndef ZCK_H
@@ -49,6 +50,7 @@ struct seq_buf;
 #define ZCK_CREDITS 32u			/* receives we grant a peer */
 #define ZCK_SEND_BUFS (2u * ZCK_CREDITS + 4u)
 #define ZCK_OPS_DEPTH 512u		/* RDMA WRs in flight per connection */
+#define ZCK_INLINE_MAX 128u		/* inline bytes asked of a QP, at most */
 #define ZCK_MAX_REGS 4			/* registrations per file */
 #define ZCK_MAX_CHUNKS 500u		/* MRs per registration (descriptors) */
 #define ZCK_TICK_MS 100
@@ -115,6 +117,7 @@ struct zck_conn {
 	struct zck_dev *dev;
 	struct ib_cq *scq, *rcq;
 	struct ib_qp *qp;
+	u32 max_inline;		/* bytes a WRITE may carry inline */
 	spinlock_t lock;
 	wait_queue_head_t wq;	/* state, sq room, responses */
 	struct zck_buf rx[ZCK_CREDITS + 1];
@@ -203,8 +206,12 @@ struct zck_file {
 	int nregs;
 	struct xarray peers;	/* handle -> struct zck_peer */
 	u32 npeers;
-	long inflight;		/* ops issued, not completed */
+	long inflight;		/* ops posted, not completed */
+	long punted;		/* PUT/GET/AMO gone to io-wq, not yet posted */
+	long amo_inflight;	/* AMOs waiting for their answer */
+	int err;		/* first error of an op completed early */
 	struct list_head quiets;	/* QUIET commands waiting */
+	wait_queue_head_t wq;	/* inflight, punted, amo_inflight drop */
 };
 
 /* zck_dev.c */
@@ -266,7 +273,7 @@ bool zck_reg_ready(struct zck_reg *r, u64 off, u64 len);
 int zck_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
 void zck_file_release(struct zck_file *f);
 void zck_cmd_complete(struct io_uring_cmd *cmd, int res, u64 res2);
-void zck_file_op_done(struct zck_file *f);
+void zck_file_op_done(struct zck_file *f, bool amo, int err);
 
 #define zck_err(fmt, ...) pr_err("zcomm: " fmt "\n", ##__VA_ARGS__)
 #define zck_warn(fmt, ...) pr_warn("zcomm: " fmt "\n", ##__VA_ARGS__)

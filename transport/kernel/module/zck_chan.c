@@ -288,7 +288,7 @@ static void req_finish(struct zck_conn *c, struct zck_req *r, int status,
 
 		zck_cmd_complete(r->cmd, status, value);
 		kfree(r);
-		zck_file_op_done(f);
+		zck_file_op_done(f, true, 0);
 		return;
 	}
 	WRITE_ONCE(r->done, true);

@@ -4,9 +4,12 @@
  * area lives in the shared ring: it is copied once, then checked. BIND,
  * REG and ATTACH block (rdma_cm, registration, the peer's answer): issued
  * NONBLOCK they return -EAGAIN and io_uring reissues them from io-wq.
- * PUT and GET post RDMA WRITE/READ and complete when every WR has; AMO
- * completes with the target's answer; QUIET when nothing the file issued
- * before it is still in flight. Every completion goes through
+ * PUT and GET post RDMA WRITE/READ and complete when every WR has (a
+ * PUT that goes inline: when posted); PUT_SIGNAL adds an inline WRITE of
+ * the signal behind the data; AMO completes with the target's answer;
+ * FENCE when every earlier command is posted and no AMO is waiting; QUIET
+ * when nothing the file issued before it is still in flight. Every
+ * completion goes through
  * io_uring_cmd_complete_in_task (never io_uring_cmd_done from a
  * completion handler), and every command completes in bounded time: WRs
  * by the QP (a dead connection is drained), answers by the tick.
@@ -47,26 +50,37 @@ void zck_cmd_complete(struct io_uring_cmd *cmd, int res, u64 res2)
 	io_uring_cmd_complete_in_task(cmd, cmd_tw);
 }
 
-static void file_op_start(struct zck_file *f)
+static void file_op_start(struct zck_file *f, bool amo)
 {
 	spin_lock(&f->lock);
 	f->inflight++;
+	f->amo_inflight += amo;
 	spin_unlock(&f->lock);
 }
 
-void zck_file_op_done(struct zck_file *f)
+/* An op's end. err: the error of an op whose command completed when it
+ * was posted, for the next QUIET to report. */
+void zck_file_op_done(struct zck_file *f, bool amo, int err)
 {
 	struct zck_pdu *p, *t;
 	LIST_HEAD(done);
+	int qerr = 0;
 
 	spin_lock(&f->lock);
-	if (--f->inflight == 0)
+	if (err && !f->err)
+		f->err = err;
+	f->amo_inflight -= amo;
+	if (--f->inflight == 0) {
 		list_splice_init(&f->quiets, &done);
+		qerr = f->err;
+		f->err = 0;
+	}
 	spin_unlock(&f->lock);
+	wake_up_all(&f->wq);
 	list_for_each_entry_safe(p, t, &done, node) {
 		list_del(&p->node);
 		zck_cmd_complete(container_of((void *)p, struct io_uring_cmd,
-					      pdu), 0, 0);
+					      pdu), qerr, 0);
 	}
 }
 
@@ -256,8 +270,8 @@ static int cmd_attach(struct zck_file *f, struct io_uring_cmd *cmd,
 		spin_lock_irqsave(&p->conn->lock, fl);
 		list_add(&p->cnode, &p->conn->peers);
 		spin_unlock_irqrestore(&p->conn->lock, fl);
+		zck_cmd_complete(cmd, (int)handle, p->conn->max_inline);
 		p = NULL;
-		zck_cmd_complete(cmd, (int)handle, 0);
 		rc = -EIOCBQUEUED;
 	}
 out:
@@ -284,7 +298,7 @@ struct zck_op_wr {
 };
 
 struct zck_rma {
-	struct io_uring_cmd *cmd;
+	struct io_uring_cmd *cmd;	/* NULL: completed when posted */
 	struct zck_file *f;
 	struct zck_conn *c;
 	u32 peer_rank;
@@ -343,8 +357,9 @@ static void op_finish(struct zck_rma *op)
 		op->c->n_read++;
 	op->c->n_bytes += op->bytes;
 	zck_conn_sq_release(op->c, op->n);
-	zck_cmd_complete(op->cmd, op->status, 0);
-	zck_file_op_done(op->f);
+	if (op->cmd)
+		zck_cmd_complete(op->cmd, op->status, 0);
+	zck_file_op_done(op->f, false, op->cmd ? 0 : op->status);
 	kfree(op);
 }
 
@@ -371,39 +386,91 @@ static u64 piece(u64 loff, u64 lchunk, u64 roff, u64 rchunk, u64 left)
 	return min_t(u64, n, 1u << 30);
 }
 
-static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
-		   const struct zck_cmd_rma *m, bool write, bool nb)
+/* What PUT, GET and PUT_SIGNAL ask. */
+struct zck_rma_args {
+	u32 handle;
+	bool write, sig;
+	u64 off, addr, len;
+	u64 sig_off, sig_value;
+};
+
+/* A WRITE's source bytes [lo, lo + n) of r, for an inline post. */
+static void inline_copy(const struct zck_reg *r, u64 lo, u64 n, u8 *buf)
 {
-	struct zck_peer *p = xa_load(&f->peers, m->h.handle);
-	struct zck_reg *lr;
+	while (n) {
+		u64 k = min_t(u64, n, PAGE_SIZE - offset_in_page(lo));
+
+		memcpy_from_page((char *)buf, r->pages[lo >> PAGE_SHIFT],
+				 offset_in_page(lo), k);
+		buf += k;
+		lo += k;
+		n -= k;
+	}
+}
+
+static void wr_fill(struct zck_rma *op, int i, bool write, u64 laddr,
+		    u32 lkey, u32 len, const struct zc_smbd_buffer_desc *d,
+		    u64 doff, bool inl)
+{
+	struct zck_op_wr *w = &op->w[i];
+
+	w->op = op;
+	w->cqe.done = op_wr_done;
+	w->sge.addr = laddr;
+	w->sge.length = len;
+	w->sge.lkey = lkey;
+	w->wr.wr.wr_cqe = &w->cqe;
+	w->wr.wr.opcode = write ? IB_WR_RDMA_WRITE : IB_WR_RDMA_READ;
+	w->wr.wr.send_flags = IB_SEND_SIGNALED | (inl ? IB_SEND_INLINE : 0);
+	w->wr.wr.sg_list = &w->sge;
+	w->wr.wr.num_sge = 1;
+	w->wr.wr.next = i + 1 < op->n ? &op->w[i + 1].wr.wr : NULL;
+	w->wr.remote_addr = d->offset + doff;
+	w->wr.rkey = d->token;
+}
+
+static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
+		   const struct zck_rma_args *m, bool nb)
+{
+	struct zck_peer *p = xa_load(&f->peers, m->handle);
+	u8 ibuf[ZCK_INLINE_MAX];
+	struct zck_reg *lr = NULL;
 	struct zck_rma *op;
-	u64 lo, ro, left;
+	u64 lo = 0, ro, left;
 	const struct ib_send_wr *bad;
+	bool early;
 	int n, i, rc;
 
 	if (!p)
 		return -EBADF;
 	if (READ_ONCE(p->gone))
 		return -ESHUTDOWN;
-	if (!m->len)
+	if (!m->len && !m->sig)
 		return 0;
 	if (m->off > p->len || m->len > p->len - m->off)
 		return -ERANGE;
-	lr = local_reg(f, m->addr, m->len);
-	if (!lr) {
-		pr_warn_ratelimited("zcomm: %s of %llu bytes: local address "
-				    "%#llx is in no registration of rank %u\n",
-				    write ? "put" : "get", m->len, m->addr,
-				    f->rank);
-		return -EFAULT;
-	}
-	lo = m->addr - lr->uaddr;
-	if (!zck_reg_ready(lr, lo, m->len)) {
-		if (nb)
-			return -EAGAIN;
-		rc = zck_reg_materialise(lr, p->conn);
-		if (rc)
-			return rc;
+	if (m->sig && (m->sig_off > p->len || p->len - m->sig_off < 8 ||
+		       m->sig_off & 7))
+		return -ERANGE;
+	if (m->sig && p->conn->max_inline < 8)
+		return -EOPNOTSUPP;
+	if (m->len) {
+		lr = local_reg(f, m->addr, m->len);
+		if (!lr) {
+			pr_warn_ratelimited("zcomm: %s of %llu bytes: local "
+					    "address %#llx is in no registration "
+					    "of rank %u\n", m->write ? "put" : "get",
+					    m->len, m->addr, f->rank);
+			return -EFAULT;
+		}
+		lo = m->addr - lr->uaddr;
+		if (!zck_reg_ready(lr, lo, m->len)) {
+			if (nb)
+				return -EAGAIN;
+			rc = zck_reg_materialise(lr, p->conn);
+			if (rc)
+				return rc;
+		}
 	}
 	for (n = 0, ro = m->off, left = m->len; left; n++) {
 		u64 k = piece(lo + (m->len - left), lr->chunk_bytes, ro,
@@ -412,46 +479,50 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 		ro += k;
 		left -= k;
 	}
-	op = kzalloc(struct_size(op, w, n), nb ? GFP_NOWAIT : GFP_KERNEL);
+	/* Every byte goes inline: the command is done once posted. */
+	early = m->write && (!m->len || (n == 1 &&
+				      m->len <= p->conn->max_inline));
+	op = kzalloc(struct_size(op, w, n + m->sig),
+		     nb ? GFP_NOWAIT : GFP_KERNEL);
 	if (!op)
 		return nb ? -EAGAIN : -ENOMEM;
-	rc = zck_conn_sq_reserve(p->conn, n, !nb);
+	rc = zck_conn_sq_reserve(p->conn, n + m->sig, !nb);
 	if (rc) {
 		kfree(op);
 		return rc;
 	}
-	op->cmd = cmd;
+	op->cmd = early ? NULL : cmd;
 	op->f = f;
 	op->c = p->conn;
 	op->peer_rank = p->rank;
-	op->write = write;
+	op->write = m->write;
 	op->bytes = m->len;
-	op->n = n;
-	atomic_set(&op->left, n);
-	for (i = 0, ro = m->off, left = m->len; i < n; i++) {
+	op->n = n + m->sig;
+	atomic_set(&op->left, op->n);
+	if (early && m->len) {
+		inline_copy(lr, lo, m->len, ibuf);
+		wr_fill(op, 0, true, (uintptr_t)ibuf, 0, (u32)m->len,
+			&p->desc[m->off / p->chunk_bytes],
+			m->off % p->chunk_bytes, true);
+	}
+	for (i = 0, ro = m->off, left = m->len; !early && i < n; i++) {
 		u64 l = lo + (m->len - left);
 		u64 k = piece(l, lr->chunk_bytes, ro, p->chunk_bytes, left);
 		struct ib_mr *mr = lr->chunk[l / lr->chunk_bytes].mr;
-		const struct zc_smbd_buffer_desc *d = &p->desc[ro / p->chunk_bytes];
-		struct zck_op_wr *w = &op->w[i];
 
-		w->op = op;
-		w->cqe.done = op_wr_done;
-		w->sge.addr = mr->iova + l % lr->chunk_bytes;
-		w->sge.length = (u32)k;
-		w->sge.lkey = mr->lkey;
-		w->wr.wr.wr_cqe = &w->cqe;
-		w->wr.wr.opcode = write ? IB_WR_RDMA_WRITE : IB_WR_RDMA_READ;
-		w->wr.wr.send_flags = IB_SEND_SIGNALED;
-		w->wr.wr.sg_list = &w->sge;
-		w->wr.wr.num_sge = 1;
-		w->wr.wr.next = i + 1 < n ? &op->w[i + 1].wr.wr : NULL;
-		w->wr.remote_addr = d->offset + ro % p->chunk_bytes;
-		w->wr.rkey = d->token;
+		wr_fill(op, i, m->write, mr->iova + l % lr->chunk_bytes,
+			mr->lkey, (u32)k, &p->desc[ro / p->chunk_bytes],
+			ro % p->chunk_bytes, false);
 		ro += k;
 		left -= k;
 	}
-	file_op_start(f);
+	/* The signal last: RC executes it after the data's WRITEs. */
+	if (m->sig)
+		wr_fill(op, n, true, (uintptr_t)&m->sig_value, 0, 8,
+			&p->desc[m->sig_off / p->chunk_bytes],
+			m->sig_off % p->chunk_bytes, true);
+	file_op_start(f, false);
+	n = op->n;
 	rc = ib_post_send(p->conn->qp, &op->w[0].wr.wr, &bad);
 	if (rc) {
 		/* WRs before bad were posted and will complete */
@@ -464,7 +535,7 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 		if (!posted) {
 			zck_conn_sq_release(p->conn, n);
 			kfree(op);
-			zck_file_op_done(f);
+			zck_file_op_done(f, false, 0);
 			return rc;
 		}
 		op->status = rc;
@@ -473,7 +544,13 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 		/* the posted ones may all have completed already */
 		if (atomic_sub_and_test(n - posted, &op->left))
 			op_finish(op);
+		return early ? rc : -EIOCBQUEUED;
 	}
+	/* op may be gone already: a WR can complete before post returns.
+	 * An early one completes through the task too (a positive return
+	 * from io-wq would never post a CQE). */
+	if (early)
+		zck_cmd_complete(cmd, ZCK_RES_POSTED, 0);
 	return -EIOCBQUEUED;
 }
 
@@ -512,11 +589,11 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 	h.value = a->value;
 	h.cmp = a->cmp;
 	zc_msg_hdr_encode(&h, body);
-	file_op_start(f);
+	file_op_start(f, true);
 	rc = zck_chan_request(p->conn, r, &rt, body, sizeof(body), !nb);
 	if (rc) {
 		kfree(r);
-		zck_file_op_done(f);
+		zck_file_op_done(f, true, 0);
 		return rc;
 	}
 	return -EIOCBQUEUED;
@@ -524,14 +601,80 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 
 static int cmd_quiet(struct zck_file *f, struct io_uring_cmd *cmd)
 {
+	int rc;
+
 	spin_lock(&f->lock);
 	if (!f->inflight) {
+		rc = f->err;
+		f->err = 0;
 		spin_unlock(&f->lock);
-		return 0;
+		return rc;
 	}
 	list_add_tail(&pdu_of(cmd)->node, &f->quiets);
 	spin_unlock(&f->lock);
 	return -EIOCBQUEUED;
+}
+
+static bool fenced(struct zck_file *f)
+{
+	bool yes;
+
+	spin_lock(&f->lock);
+	yes = !f->punted && !f->amo_inflight;
+	spin_unlock(&f->lock);
+	return yes;
+}
+
+/* Every earlier command posted (so RC orders it before later ones on
+ * its connection) and no AMO waiting for the target's CPU. Waits only
+ * for commands that io-wq is about to post and for answers, both
+ * bounded. */
+static int cmd_fence(struct zck_file *f, bool nb)
+{
+	if (fenced(f))
+		return 0;
+	if (nb)
+		return -EAGAIN;
+	if (!wait_event_timeout(f->wq, fenced(f),
+				2 * msecs_to_jiffies(zck_timeout_ms)))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* A data command's issue: those a NONBLOCK issue sent to io-wq count as
+ * punted until io-wq has issued them (posted, or failed), for FENCE. */
+static int data_issued(struct zck_file *f, int rc, bool nb)
+{
+	if (nb && rc != -EAGAIN)
+		return rc;
+	spin_lock(&f->lock);
+	if (nb)
+		f->punted++;
+	else if (f->punted)
+		f->punted--;
+	spin_unlock(&f->lock);
+	if (!nb)
+		wake_up_all(&f->wq);
+	return rc;
+}
+
+static int cmd_data(struct zck_file *f, struct io_uring_cmd *cmd, u32 op,
+		    const void *buf, bool nb)
+{
+	const struct zck_cmd_rma *m = buf;
+	const struct zck_cmd_put_signal *ps = buf;
+	struct zck_rma_args a = { .handle = m->h.handle, .off = m->off,
+				  .addr = m->addr, .len = m->len,
+				  .write = op != ZCK_OP_GET };
+
+	if (op == ZCK_OP_AMO)
+		return data_issued(f, cmd_amo(f, cmd, buf, nb), nb);
+	if (op == ZCK_OP_PUT_SIGNAL) {
+		a.sig = true;
+		a.sig_off = ps->sig_off;
+		a.sig_value = ps->sig_value;
+	}
+	return data_issued(f, cmd_rma(f, cmd, &a, nb), nb);
 }
 
 static const u8 cmd_size[ZCK_OP_LAST] = {
@@ -542,6 +685,8 @@ static const u8 cmd_size[ZCK_OP_LAST] = {
 	[ZCK_OP_GET] = sizeof(struct zck_cmd_rma),
 	[ZCK_OP_AMO] = sizeof(struct zck_cmd_amo),
 	[ZCK_OP_QUIET] = sizeof(struct zck_cmd_hdr),
+	[ZCK_OP_FENCE] = sizeof(struct zck_cmd_hdr),
+	[ZCK_OP_PUT_SIGNAL] = sizeof(struct zck_cmd_put_signal),
 };
 
 int zck_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
@@ -579,22 +724,31 @@ int zck_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return nb ? -EAGAIN : cmd_attach(f, cmd, (const void *)buf);
 	case ZCK_OP_PUT:
 	case ZCK_OP_GET:
-		return cmd_rma(f, cmd, (const void *)buf, op == ZCK_OP_PUT, nb);
 	case ZCK_OP_AMO:
-		return cmd_amo(f, cmd, (const void *)buf, nb);
+	case ZCK_OP_PUT_SIGNAL:
+		return cmd_data(f, cmd, op, buf, nb);
 	case ZCK_OP_QUIET:
 		return h->handle ? -EINVAL : cmd_quiet(f, cmd);
+	case ZCK_OP_FENCE:
+		return h->handle ? -EINVAL : cmd_fence(f, nb);
 	}
 	return -EINVAL;
 }
 
 /* The last close (io_uring holds the file while any command is in
- * flight, so none is). */
+ * flight, so none is; but a put completed when posted may still be on
+ * the wire, and its WRs name f and its connection: wait for them, which
+ * the QP bounds). */
 void zck_file_release(struct zck_file *f)
 {
 	struct zck_peer *p;
 	unsigned long h;
 	int i;
+
+	while (!wait_event_timeout(f->wq, !READ_ONCE(f->inflight),
+				   msecs_to_jiffies(zck_timeout_ms)))
+		zck_warn("rank %u: close waits for %ld operations in flight",
+			 f->rank, READ_ONCE(f->inflight));
 
 	xa_for_each(&f->peers, h, p)
 		peer_free(p);

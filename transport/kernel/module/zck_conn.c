@@ -165,6 +165,7 @@ static int conn_setup_qp(struct zck_conn *c, struct rdma_cm_id *cm)
 	u32 swr = ZCK_OPS_DEPTH + ZCK_SEND_BUFS + 1;
 	u32 rwr = ZCK_CREDITS + 2;
 	struct ib_qp_init_attr qa = { 0 };
+	u32 inl;
 	int rc;
 
 	swr = min_t(u32, swr, ib->attrs.max_qp_wr);
@@ -190,9 +191,17 @@ static int conn_setup_qp(struct zck_conn *c, struct rdma_cm_id *cm)
 	qa.cap.max_recv_sge = 1;
 	qa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qa.qp_type = IB_QPT_RC;
-	rc = rdma_create_qp(cm, c->dev->pd, &qa);
+	/* Inline WRITEs let a small put complete when posted; a device
+	 * that allows less (or none) gets the next smaller ask. */
+	for (inl = ZCK_INLINE_MAX;; inl = inl > 8 ? inl / 2 : 0) {
+		qa.cap.max_inline_data = inl;
+		rc = rdma_create_qp(cm, c->dev->pd, &qa);
+		if (!rc || !inl)
+			break;
+	}
 	if (rc)
 		return rc;
+	c->max_inline = min(inl, qa.cap.max_inline_data);
 	c->qp = cm->qp;
 	c->cm = cm;
 	return zck_chan_post_recvs(c);
@@ -498,12 +507,12 @@ void zck_conns_report(struct seq_buf *s)
 	list_for_each_entry(c, &zck_conns, node)
 		seq_buf_printf(s, "conn %pI4 -> %pI4 %s %s dev %s writes %llu "
 			       "reads %llu amos %llu msgs_tx %llu msgs_rx %llu "
-			       "bytes %llu\n", &c->laddr, &c->raddr,
+			       "bytes %llu inline %u\n", &c->laddr, &c->raddr,
 			       c->active ? "active" : "passive",
 			       state_name(READ_ONCE(c->state)),
 			       c->dev ? dev_name(&c->dev->ib->dev) : "-",
 			       c->n_write, c->n_read, c->n_amo, c->n_tx,
-			       c->n_rx, c->n_bytes);
+			       c->n_rx, c->n_bytes, c->max_inline);
 }
 
 /* n send-queue slots for RDMA WRs; waits (when allowed) up to the

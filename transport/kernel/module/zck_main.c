@@ -41,6 +41,7 @@ static int zck_open(struct inode *inode, struct file *file)
 	mutex_init(&f->mutex);
 	xa_init_flags(&f->peers, XA_FLAGS_ALLOC);
 	INIT_LIST_HEAD(&f->quiets);
+	init_waitqueue_head(&f->wq);
 	file->private_data = f;
 	atomic_inc(&zck_nfiles);
 	return 0;
