@@ -12,8 +12,9 @@
  * and atomics), zck_reg.c (registrations), zck_cmd.c (the commands).
  *
  * Contexts: commands run in the submitting task or io-wq (may block only
- * when not IO_URING_F_NONBLOCK); completions run in ib_comp_wq work
- * (IB_POLL_WORKQUEUE: process context, never blocks); rdma_cm handlers in
+ * when not IO_URING_F_NONBLOCK); completions run in softirq
+ * (IB_POLL_SOFTIRQ: never sleep; every lock they take is taken with
+ * interrupts off everywhere: conn->lock, f->lock); rdma_cm handlers in
  * rdma_cm's work; teardown, serving attach requests and the timeout tick
  * in zck_wq. Commands complete through io_uring_cmd_complete_in_task.
  * Locks: zck_lock (mutex: the device and connection lists, the
@@ -25,6 +26,7 @@
 #ifndef ZCK_H
 #define ZCK_H
 
+#include <linux/bottom_half.h>
 #include <linux/io_uring.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -213,6 +215,23 @@ struct zck_file {
 	struct list_head quiets;	/* QUIET commands waiting */
 	wait_queue_head_t wq;	/* inflight, punted, amo_inflight drop */
 };
+
+/*
+ * ib_post_send with bottom halves off: a device that does its work in a
+ * tasklet (rxe, for kernel QPs) does it when they come back on, here in
+ * the poster's context, down to the completion handlers (softirq CQs),
+ * instead of waking ksoftirqd for it. Process context, no lock held.
+ */
+static inline int zck_post_send(struct ib_qp *qp, const struct ib_send_wr *wr,
+				const struct ib_send_wr **bad)
+{
+	int rc;
+
+	local_bh_disable();
+	rc = ib_post_send(qp, wr, bad);
+	local_bh_enable();
+	return rc;
+}
 
 /* zck_dev.c */
 int zck_dev_client_register(void);

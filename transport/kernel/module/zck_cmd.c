@@ -52,10 +52,12 @@ void zck_cmd_complete(struct io_uring_cmd *cmd, int res, u64 res2)
 
 static void file_op_start(struct zck_file *f, bool amo)
 {
-	spin_lock(&f->lock);
+	unsigned long fl;
+
+	spin_lock_irqsave(&f->lock, fl);
 	f->inflight++;
 	f->amo_inflight += amo;
-	spin_unlock(&f->lock);
+	spin_unlock_irqrestore(&f->lock, fl);
 }
 
 /* An op's end. err: the error of an op whose command completed when it
@@ -63,10 +65,11 @@ static void file_op_start(struct zck_file *f, bool amo)
 void zck_file_op_done(struct zck_file *f, bool amo, int err)
 {
 	struct zck_pdu *p, *t;
+	unsigned long fl;
 	LIST_HEAD(done);
 	int qerr = 0;
 
-	spin_lock(&f->lock);
+	spin_lock_irqsave(&f->lock, fl);
 	if (err && !f->err)
 		f->err = err;
 	f->amo_inflight -= amo;
@@ -75,7 +78,7 @@ void zck_file_op_done(struct zck_file *f, bool amo, int err)
 		qerr = f->err;
 		f->err = 0;
 	}
-	spin_unlock(&f->lock);
+	spin_unlock_irqrestore(&f->lock, fl);
 	wake_up_all(&f->wq);
 	list_for_each_entry_safe(p, t, &done, node) {
 		list_del(&p->node);
@@ -523,7 +526,7 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 			m->sig_off % p->chunk_bytes, true);
 	file_op_start(f, false);
 	n = op->n;
-	rc = ib_post_send(p->conn->qp, &op->w[0].wr.wr, &bad);
+	rc = zck_post_send(p->conn->qp, &op->w[0].wr.wr, &bad);
 	if (rc) {
 		/* WRs before bad were posted and will complete */
 		int posted;
@@ -590,7 +593,11 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 	h.cmp = a->cmp;
 	zc_msg_hdr_encode(&h, body);
 	file_op_start(f, true);
+	if (nb)		/* as zck_post_send (blocking needs them on) */
+		local_bh_disable();
 	rc = zck_chan_request(p->conn, r, &rt, body, sizeof(body), !nb);
+	if (nb)
+		local_bh_enable();
 	if (rc) {
 		kfree(r);
 		zck_file_op_done(f, true, 0);
@@ -601,27 +608,29 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 
 static int cmd_quiet(struct zck_file *f, struct io_uring_cmd *cmd)
 {
+	unsigned long fl;
 	int rc;
 
-	spin_lock(&f->lock);
+	spin_lock_irqsave(&f->lock, fl);
 	if (!f->inflight) {
 		rc = f->err;
 		f->err = 0;
-		spin_unlock(&f->lock);
+		spin_unlock_irqrestore(&f->lock, fl);
 		return rc;
 	}
 	list_add_tail(&pdu_of(cmd)->node, &f->quiets);
-	spin_unlock(&f->lock);
+	spin_unlock_irqrestore(&f->lock, fl);
 	return -EIOCBQUEUED;
 }
 
 static bool fenced(struct zck_file *f)
 {
+	unsigned long fl;
 	bool yes;
 
-	spin_lock(&f->lock);
+	spin_lock_irqsave(&f->lock, fl);
 	yes = !f->punted && !f->amo_inflight;
-	spin_unlock(&f->lock);
+	spin_unlock_irqrestore(&f->lock, fl);
 	return yes;
 }
 
@@ -645,14 +654,16 @@ static int cmd_fence(struct zck_file *f, bool nb)
  * punted until io-wq has issued them (posted, or failed), for FENCE. */
 static int data_issued(struct zck_file *f, int rc, bool nb)
 {
+	unsigned long fl;
+
 	if (nb && rc != -EAGAIN)
 		return rc;
-	spin_lock(&f->lock);
+	spin_lock_irqsave(&f->lock, fl);
 	if (nb)
 		f->punted++;
 	else if (f->punted)
 		f->punted--;
-	spin_unlock(&f->lock);
+	spin_unlock_irqrestore(&f->lock, fl);
 	if (!nb)
 		wake_up_all(&f->wq);
 	return rc;

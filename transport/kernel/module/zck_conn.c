@@ -169,13 +169,13 @@ static int conn_setup_qp(struct zck_conn *c, struct rdma_cm_id *cm)
 	int rc;
 
 	swr = min_t(u32, swr, ib->attrs.max_qp_wr);
-	c->scq = ib_alloc_cq(ib, c, swr + 1, 0, IB_POLL_WORKQUEUE);
+	c->scq = ib_alloc_cq(ib, c, swr + 1, 0, IB_POLL_SOFTIRQ);
 	if (IS_ERR(c->scq)) {
 		rc = PTR_ERR(c->scq);
 		c->scq = NULL;
 		return rc;
 	}
-	c->rcq = ib_alloc_cq(ib, c, rwr + 1, 0, IB_POLL_WORKQUEUE);
+	c->rcq = ib_alloc_cq(ib, c, rwr + 1, 0, IB_POLL_SOFTIRQ);
 	if (IS_ERR(c->rcq)) {
 		rc = PTR_ERR(c->rcq);
 		c->rcq = NULL;
