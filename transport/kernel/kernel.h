@@ -87,6 +87,7 @@ int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
 		  uint64_t *old, struct zc_comp *comp);
 int zc_kernel_quiet(struct zc_prov *p);
 int zc_kernel_fence(struct zc_prov *p);
+int zc_kernel_quiet_local(struct zc_prov *p, int rank);
 int zc_kernel_put_signal(struct zc_prov *p, int rank, uint64_t off,
 			 const void *src, size_t len, uint64_t sig_off,
 			 enum zc_amo_op sig_op, uint64_t sig_value,

@@ -339,6 +339,7 @@ const struct zc_provider_ops zc_kernel_ops = {
 	.amo = zc_kernel_amo,
 	.fence = zc_kernel_fence,
 	.put_signal = zc_kernel_put_signal,
+	.quiet_local = zc_kernel_quiet_local,
 	.quiet = zc_kernel_quiet,
 	.progress = zc_kernel_progress,
 	.peer_status = zc_kernel_peer_status,

@@ -302,6 +302,22 @@ int zc_kernel_quiet(struct zc_prov *p)
 	return rc;
 }
 
+/* Every command's CQE in: each is then posted (RC orders it before
+ * later ones, and a put's source is free) or complete. Puts that ended
+ * ZCK_RES_POSTED stay unconfirmed for the next quiet, which reports
+ * their errors. */
+int zc_kernel_quiet_local(struct zc_prov *p, int rank)
+{
+	int rc;
+
+	(void)rank;
+	while (p->inflight)
+		zc_kernel_reap(p, true);
+	rc = p->first_err;
+	p->first_err = 0;
+	return rc;
+}
+
 /* The module answers FENCE when every earlier command is posted (RC
  * keeps their order on the connection) and no AMO waits for its target:
  * at once, unless io-wq holds one. Waited for, so that nothing later is

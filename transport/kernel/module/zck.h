@@ -217,16 +217,22 @@ struct zck_file {
 };
 
 /*
- * ib_post_send with bottom halves off: a device that does its work in a
- * tasklet (rxe, for kernel QPs) does it when they come back on, here in
- * the poster's context, down to the completion handlers (softirq CQs),
- * instead of waking ksoftirqd for it. Process context, no lock held.
+ * ib_post_send, for up to ZCK_POST_NOW_MAX bytes with bottom halves off:
+ * a device that does its work in a tasklet (rxe, for kernel QPs) then
+ * does it when they come back on, here in the poster's context, down to
+ * the completion handlers (softirq CQs), instead of waking ksoftirqd for
+ * it. A larger transfer is left to ksoftirqd, so that the poster goes on
+ * while a software device moves it. Process context, no lock held.
  */
+#define ZCK_POST_NOW_MAX (16u << 10)
+
 static inline int zck_post_send(struct ib_qp *qp, const struct ib_send_wr *wr,
-				const struct ib_send_wr **bad)
+				const struct ib_send_wr **bad, u64 bytes)
 {
 	int rc;
 
+	if (bytes > ZCK_POST_NOW_MAX)
+		return ib_post_send(qp, wr, bad);
 	local_bh_disable();
 	rc = ib_post_send(qp, wr, bad);
 	local_bh_enable();

@@ -526,7 +526,7 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 			m->sig_off % p->chunk_bytes, true);
 	file_op_start(f, false);
 	n = op->n;
-	rc = zck_post_send(p->conn->qp, &op->w[0].wr.wr, &bad);
+	rc = zck_post_send(p->conn->qp, &op->w[0].wr.wr, &bad, m->len);
 	if (rc) {
 		/* WRs before bad were posted and will complete */
 		int posted;

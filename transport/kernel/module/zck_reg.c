@@ -347,7 +347,7 @@ int zck_reg_materialise(struct zck_reg *r, struct zck_conn *c)
 		wr.access = access;
 		rc = zck_conn_sq_reserve(c, 1, true);
 		if (!rc) {
-			rc = zck_post_send(c->qp, &wr.wr, NULL);
+			rc = zck_post_send(c->qp, &wr.wr, NULL, 0);
 			if (rc)
 				zck_conn_sq_release(c, 1);
 		}
