@@ -280,42 +280,46 @@ int zc_kernel_amo(struct zc_prov *p, int rank, uint64_t off,
 	return rc ? rc : ZC_INPROGRESS;
 }
 
-/* Until nothing is in flight and no put posted inline is unconfirmed:
- * a put that io-wq posts after the module answered a QUIET ends
- * ZCK_RES_POSTED after it, and needs another. */
+/* Every command's CQE in: each is then complete, or (a put that ended
+ * ZCK_RES_POSTED) posted, so that RC orders it before later ones and its
+ * source is free. */
+static void drain(struct zc_prov *p)
+{
+	while (p->inflight)
+		zc_kernel_reap(p, true);
+}
+
+static int take_err(struct zc_prov *p)
+{
+	int rc = p->first_err;
+
+	p->first_err = 0;
+	return rc;
+}
+
+/* Drained, then a QUIET for the puts that ended ZCK_RES_POSTED (the
+ * module answers it when their WRITEs are complete and reports their
+ * errors); one that io-wq posted meanwhile ends posted too: again. */
 int zc_kernel_quiet(struct zc_prov *p)
 {
 	struct zck_cmd_hdr h = { .abi = ZCK_ABI_VERSION };
 	int rc;
 
-	while (p->inflight || p->posted) {
+	for (drain(p); p->posted; drain(p)) {
 		p->posted = false;
 		rc = zc_kernel_sync(p, ZCK_OP_QUIET, &h, sizeof(h), -1, NULL);
 		if (rc < 0 && !p->first_err)
 			p->first_err = zc_kernel_errno(rc);
-		/* The QUIET's CQE may come before the last op's. */
-		while (p->inflight)
-			zc_kernel_reap(p, true);
 	}
-	rc = p->first_err;
-	p->first_err = 0;
-	return rc;
+	return take_err(p);
 }
 
-/* Every command's CQE in: each is then posted (RC orders it before
- * later ones, and a put's source is free) or complete. Puts that ended
- * ZCK_RES_POSTED stay unconfirmed for the next quiet, which reports
- * their errors. */
+/* Puts left posted are the next quiet's to confirm. */
 int zc_kernel_quiet_local(struct zc_prov *p, int rank)
 {
-	int rc;
-
 	(void)rank;
-	while (p->inflight)
-		zc_kernel_reap(p, true);
-	rc = p->first_err;
-	p->first_err = 0;
-	return rc;
+	drain(p);
+	return take_err(p);
 }
 
 /* The module answers FENCE when every earlier command is posted (RC
@@ -337,30 +341,34 @@ int zc_kernel_fence(struct zc_prov *p)
  * fence, when there is no data; and the data need the same for a
  * signal behind them), then one PUT_SIGNAL: the data's WRITEs and the
  * signal's inline WRITE, which RC executes in that order; a small one
- * completes when posted. ADD is the target CPU's atomic: put, fence,
- * AMO. */
+ * completes when posted. Data that take more than one command (a large
+ * non-heap source) go as a put before the FENCE. ADD is the target
+ * CPU's atomic: put, fence, AMO. */
 int zc_kernel_put_signal(struct zc_prov *p, int rank, uint64_t off,
 			 const void *src, size_t len, uint64_t sig_off,
 			 enum zc_amo_op sig_op, uint64_t sig_value,
 			 struct zc_comp *comp)
 {
 	uint64_t sig[2] = { sig_off, sig_value };
-	bool one = !len || in_heap(p, src, len) || len <= p->slot_size;
+	bool write = sig_op == ZC_AMO_SET && p->max_inline[rank] >= 8;
+	/* the data ride in the PUT_SIGNAL when they go in one command */
+	bool with = write && (!len || in_heap(p, src, len) ||
+			      len <= p->slot_size);
 	int rc;
 
 	if (p->dead[rank])
 		return -ZC_EPEERDEAD;
-	if (sig_op == ZC_AMO_SET && p->max_inline[rank] >= 8 && one) {
-		rc = zc_kernel_fence(p);
-		return rc ? rc : xfer(p, ZCK_OP_PUT_SIGNAL, rank, off,
-				      (char *)src, len, comp, sig);
+	if (!with) {
+		rc = zc_kernel_put(p, rank, off, src, len, comp);
+		if (rc < 0)
+			return rc;
 	}
-	rc = zc_kernel_put(p, rank, off, src, len, comp);
-	if (rc < 0)
-		return rc;
 	rc = zc_kernel_fence(p);
-	if (!rc && sig_op == ZC_AMO_SET && p->max_inline[rank] >= 8)
-		rc = xfer(p, ZCK_OP_PUT_SIGNAL, rank, 0, NULL, 0, NULL, sig);
+	if (!rc && write)
+		rc = with ? xfer(p, ZCK_OP_PUT_SIGNAL, rank, off, (char *)src,
+				 len, comp, sig)
+			  : xfer(p, ZCK_OP_PUT_SIGNAL, rank, 0, NULL, 0, NULL,
+				 sig);
 	else if (!rc)
 		rc = zc_kernel_amo(p, rank, sig_off, sig_op, 8, sig_value, 0,
 				   NULL, NULL);

@@ -79,7 +79,8 @@ void zck_file_op_done(struct zck_file *f, bool amo, int err)
 		f->err = 0;
 	}
 	spin_unlock_irqrestore(&f->lock, fl);
-	wake_up_all(&f->wq);
+	if (wq_has_sleeper(&f->wq))	/* a FENCE from io-wq, or release */
+		wake_up_all(&f->wq);
 	list_for_each_entry_safe(p, t, &done, node) {
 		list_del(&p->node);
 		zck_cmd_complete(container_of((void *)p, struct io_uring_cmd,
