@@ -258,6 +258,9 @@ int zc_allreduce(struct zc_team *team, void *dest, const void *src,
 		return zc_coll_red_rd(team, dest, src, count, type, op, -1);
 	case ZC_ALG_FLAT:
 		return zc_coll_red_flat(team, dest, src, count, type, op, -1);
+	case ZC_ALG_CELL:
+		return zc_coll_red_cell(team, dest, src, count, type, op,
+					false);
 	case ZC_ALG_RING:
 		return zc_coll_red_ring(team, dest, src, count, type, op);
 	default:
@@ -317,7 +320,8 @@ int zc_reduce_scatter(struct zc_team *team, void *dest, const void *src,
 	switch (zc_coll_select(team, ZC_COLL_REDUCE_SCATTER,
 			       count * zc_dtype_size(type))) {
 	case ZC_ALG_CELL:
-		return zc_coll_rs_cell(team, dest, src, count, type, op);
+		return zc_coll_red_cell(team, dest, src, count, type, op,
+					true);
 	case ZC_ALG_RING:
 		return zc_coll_rs_ring(team, dest, src, count, type, op);
 	default:

@@ -64,7 +64,13 @@ enum zc_coll_kind {
  *         "my data to you landed", "my buffer is free": values from
  *         pr_seq, reserved per call, see zc_coll_pr_begin)
  *   xc    [2][maxn] cells of xc_blk payload: member j's block of a small
- *         exchange (allgather, alltoall, reduce-scatter; parity = xc epoch)
+ *         exchange (allgather, alltoall, reduce-scatter, allreduce;
+ *         parity = xc epoch)
+ * The world team's xc cells are not in its slot but in a larger region
+ * after the last slot (wxc, ZC_COLL_XC_WORLD bytes per parity): the one
+ * team every job uses gets one-hop exchanges of mid-size blocks without
+ * every slot paying for them (a provider that registers the heap pins the
+ * whole pool).
  * A cell is a header line {epoch, up to 48 payload bytes at 16} followed by
  * room for a larger payload.
  */
@@ -75,6 +81,8 @@ struct zc_coll_layout {
 	size_t cell;		/* bytes per cell: header + small */
 	size_t xc_blk;		/* payload of an xc cell (whole lines) */
 	size_t xc_cell;		/* bytes per xc cell: header + xc_blk */
+	size_t wxc;		/* the world team's xc region, from the pool */
+	size_t wxc_blk, wxc_cell;	/* its cells: payload, header + payload */
 	int maxn;		/* world size: the largest team */
 	int rounds;		/* dissemination rounds for the world size */
 	int rd_cells;		/* cells per parity */
@@ -92,6 +100,8 @@ struct zc_team {
 	uint64_t bar_epoch, ag_epoch, rd_epoch, bc_epoch, fl_epoch, cnt_epoch,
 		 sig_seq;
 	uint64_t pr_seq, xc_epoch;
+	char *xc;		/* my xc cells (a symmetric address) */
+	size_t xc_blk, xc_cell;	/* their payload, header + payload */
 	char *stage;		/* private bounce ring of non-mapped puts */
 	size_t stage_off;	/* bytes of it used since the last quiet */
 	bool unquiet;		/* a put_fast reads its source in place */
@@ -106,6 +116,7 @@ struct zc_team {
 
 struct zc_coll_params {
 	size_t small;		/* cell payload, recursive-doubling limit */
+	size_t xc_world;	/* the world team's xc bytes per parity */
 	long teams;		/* scratch slots */
 	int check;		/* ZC_CHECK: members compare their arguments */
 	const char *alg[ZC_COLL_KIND_LAST];
@@ -120,6 +131,15 @@ extern enum zc_coll_alg zc_coll_forced[ZC_COLL_KIND_LAST];
 int zc_coll_params_check(void);
 enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 				enum zc_coll_kind kind, size_t nbytes);
+
+/* The bounce ring's size (signal.c); puts of up to a quarter of it are
+ * copied there, so an xc block never exceeds that. */
+static inline size_t zc_coll_stage_cap(void)
+{
+	size_t cap = zc_coll_params.small * 4;
+
+	return cap < ZC_STAGE_MIN ? ZC_STAGE_MIN : cap;
+}
 
 /* Scratch addresses in my slot. */
 static inline uint64_t *zc_line(const struct zc_team *t, size_t region,
@@ -245,9 +265,12 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 int zc_coll_red_direct(struct zc_team *t, void *dest, const void *src,
 		       size_t count, enum zc_dtype type, enum zc_op op,
 		       enum zc_red_mode mode, int root);
-/* reduce_scatter.c: the scratch-cell and the ring reduce-scatter. */
-int zc_coll_rs_cell(struct zc_team *t, void *dest, const void *src,
-		    size_t count, enum zc_dtype type, enum zc_op op);
+/* reduce_scatter.c: the scratch-cell reduction (scatter: member j gets
+ * the j-th count elements of src reduced; else all of src, allreduce) and
+ * the ring reduce-scatter. */
+int zc_coll_red_cell(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op,
+		     bool scatter);
 int zc_coll_rs_ring(struct zc_team *t, void *dest, const void *src,
 		    size_t count, enum zc_dtype type, enum zc_op op);
 

@@ -12,6 +12,11 @@ const struct zc_param zc_coll_param_table[] = {
 	{ "ZC_COLL_SMALL", ZC_PARAM_SIZE, "4K",
 	  "largest message of the scratch-cell algorithms (recursive "
 	  "doubling, binomial broadcast unit)", &zc_coll_params.small },
+	{ "ZC_COLL_XC_WORLD", ZC_PARAM_SIZE, "128K",
+	  "the world team's exchange cells, bytes per round split among the "
+	  "members: blocks up to this / ranks (at most 64K) go in one hop "
+	  "between ranks without load/store access",
+	  &zc_coll_params.xc_world },
 	{ "ZC_COLL_TEAMS", ZC_PARAM_INT, "256",
 	  "teams that may exist at once (scratch slots, 2..4096; memory is "
 	  "taken only by the slots of teams in use)",
@@ -30,7 +35,7 @@ const struct zc_param zc_coll_param_table[] = {
 	{ "ZC_COLL_REDUCE", ZC_PARAM_STRING, "auto", "reduce: auto|rd|flat|direct",
 	  &zc_coll_params.alg[ZC_COLL_REDUCE] },
 	{ "ZC_COLL_ALLREDUCE", ZC_PARAM_STRING, "auto",
-	  "allreduce: auto|rd|flat|ring|direct",
+	  "allreduce: auto|rd|flat|ring|direct|cell",
 	  &zc_coll_params.alg[ZC_COLL_ALLREDUCE] },
 	{ "ZC_COLL_ALLGATHER", ZC_PARAM_STRING, "auto",
 	  "allgather and allgatherv: auto|cell|bruck|ring|direct",
@@ -65,7 +70,8 @@ static const unsigned allowed[ZC_COLL_KIND_LAST] = {
 	[ZC_COLL_REDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_DIRECT) |
 			   B(ZC_ALG_FLAT),
 	[ZC_COLL_ALLREDUCE] = B(ZC_ALG_AUTO) | B(ZC_ALG_RD) | B(ZC_ALG_RING) |
-			      B(ZC_ALG_DIRECT) | B(ZC_ALG_FLAT),
+			      B(ZC_ALG_DIRECT) | B(ZC_ALG_FLAT) |
+			      B(ZC_ALG_CELL),
 	[ZC_COLL_ALLGATHER] = B(ZC_ALG_AUTO) | B(ZC_ALG_CELL) |
 			      B(ZC_ALG_BRUCK) | B(ZC_ALG_RING) |
 			      B(ZC_ALG_DIRECT),
@@ -88,6 +94,11 @@ int zc_coll_params_check(void)
 	    zc_coll_params.small > (1u << 20)) {
 		zc_err("ZC_COLL_SMALL=%zu: must be %d..1M",
 		       zc_coll_params.small, ZC_INLINE_MAX);
+		return -ZC_ECONFIG;
+	}
+	if (zc_coll_params.xc_world > (64u << 20)) {
+		zc_err("ZC_COLL_XC_WORLD=%zu: must be at most 64M",
+		       zc_coll_params.xc_world);
 		return -ZC_ECONFIG;
 	}
 	/* Whole lines, so cells stay line-aligned. */
@@ -143,11 +154,13 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 {
 	bool small = nbytes <= zc_coll_params.small;
 	bool tiny = t->oversub && nbytes <= ZC_INLINE_MAX;
-	/* Load/store teams copy twice through a cell: past a quarter of it
-	 * the barrier-framed single copy wins, unless every wait is a trip
-	 * through the scheduler. */
-	bool cell = nbytes <= zc_coll_layout.xc_blk /
-			     (t->mapped && !t->oversub ? 4 : 1);
+	/* Load/store teams copy twice through a cell: past a quarter of a
+	 * slot's cell the barrier-framed single copy wins, unless every wait
+	 * is a trip through the scheduler (then up to a whole one). Others
+	 * use all they have (the world team's cells are larger). */
+	bool cell = t->mapped ? nbytes <= zc_coll_layout.xc_blk /
+						(t->oversub ? 1 : 4)
+			      : nbytes <= t->xc_blk;
 	enum zc_coll_alg f = zc_coll_forced[kind];
 
 	/* The counter is read through the mapping. */
@@ -158,7 +171,7 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 	 * choice. */
 	if (f != ZC_ALG_AUTO && (f != ZC_ALG_FLAT || kind == ZC_COLL_BCAST ||
 				 nbytes <= ZC_INLINE_MAX) &&
-	    (f != ZC_ALG_CELL || nbytes <= zc_coll_layout.xc_blk))
+	    (f != ZC_ALG_CELL || nbytes <= t->xc_blk))
 		return f;
 	switch (kind) {
 	case ZC_COLL_BARRIER:
@@ -188,9 +201,16 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 	case ZC_COLL_ALLREDUCE:
 		if (tiny)
 			return ZC_ALG_FLAT;
-		/* Two units in turn (two one-way hops) still beat the ring's
-		 * three ("entered", reduce-scatter, allgather). */
-		if (small || (!t->mapped && nbytes <= 2 * zc_coll_params.small))
+		if (small)
+			return ZC_ALG_RD;
+		/* One hop: every member sends its whole vector to every
+		 * other through the xc cells (at most ZC_COLL_XC_WORLD bytes
+		 * out per member). Else two rd units in turn (two one-way
+		 * hops) still beat the ring's three ("entered",
+		 * reduce-scatter, allgather). */
+		if (!t->mapped && nbytes <= t->xc_blk)
+			return ZC_ALG_CELL;
+		if (!t->mapped && nbytes <= 2 * zc_coll_params.small)
 			return ZC_ALG_RD;
 		return t->mapped ? ZC_ALG_DIRECT : ZC_ALG_RING;
 	case ZC_COLL_ALLGATHER:

@@ -1,30 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /* Reduce-scatter without reading peers' memory: small blocks through the
- * xc scratch cells (no barrier), larger ones around a ring of one-way
- * puts into the right neighbour's dest. (The direct algorithm is in
- * reduce_direct.c.) */
+ * xc scratch cells (no barrier; allreduce's cell algorithm too), larger
+ * ones around a ring of one-way puts into the right neighbour's dest.
+ * (The direct algorithm is in reduce_direct.c.) */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "coll.h"
 
-/* Every member's block j rides in its xc cell at member j, which folds
- * members 0, 1, ..., n-1 in order (bits as the direct algorithm's). */
-int zc_coll_rs_cell(struct zc_team *t, void *dest, const void *src,
-		    size_t count, enum zc_dtype type, enum zc_op op)
+/*
+ * Through the xc cells, one hop: member j gets my block j (scatter: the
+ * j-th len bytes of src; else all of src, the allreduce) in its cell, and
+ * folds members 0, 1, ..., n-1 in order (bits as the direct algorithm's,
+ * the same on every member).
+ */
+int zc_coll_red_cell(struct zc_team *t, void *dest, const void *src,
+		     size_t count, enum zc_dtype type, enum zc_op op,
+		     bool scatter)
 {
 	int n = t->size, me = t->me, rc = 0;
-	size_t len = count * zc_dtype_size(type);
+	size_t len = count * zc_dtype_size(type), step = scatter ? len : 0;
 	uint64_t e = zc_coll_xc_begin(t);
-	const char *s = src;
+	const char *s = src, *own = s + (size_t)me * step;
 
 	for (int k = 1; k < n && !rc; k++) {
 		int j = (me + k) % n;
 
-		rc = zc_coll_xc_put(t, e, j, s + (size_t)j * len, len);
+		rc = zc_coll_xc_put(t, e, j, s + (size_t)j * step, len);
+	}
+	/* In place, member 0's block lands on my own before I fold it. */
+	if (!rc && me && own < (char *)dest + len && (char *)dest < own + len) {
+		char *copy = zc_coll_scratch(t, len);
+
+		if (!copy)
+			rc = -ENOMEM;
+		else
+			own = memcpy(copy, own, len);
 	}
 	for (int j = 0; j < n && !rc; j++) {
-		const void *d = s + (size_t)me * len;
+		const void *d = own;
 
 		if (j != me)
 			rc = zc_coll_xc_wait(t, e, j, len, &d);

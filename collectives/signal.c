@@ -58,17 +58,10 @@ static inline size_t cell_off(size_t len)
  * out front to back; when it is full one quiet completes every put from
  * it (acks are cumulative, usually back by then) and it starts over.
  */
-static size_t stage_cap(void)
-{
-	size_t cap = zc_coll_params.small * 4;
-
-	return cap < ZC_STAGE_MIN ? ZC_STAGE_MIN : cap;
-}
-
 static int stage(struct zc_team *t, const void *data, size_t len,
 		 const void **out_p)
 {
-	size_t cap = stage_cap();
+	size_t cap = zc_coll_stage_cap();
 	int rc;
 
 	if (!t->stage) {
@@ -145,7 +138,7 @@ int zc_coll_put_fast(struct zc_team *t, void *dest, const void *src,
 	if (put_local(t, dest, src, len, m))
 		return 0;
 	/* A copy is cheaper than the round trip of a quiet. */
-	if (len <= stage_cap() / 4) {
+	if (len <= zc_coll_stage_cap() / 4) {
 		rc = stage(t, src, len, &src);
 		return rc ? rc : zc_core_put_nbi(dest, src, len, t->world[m]);
 	}
@@ -161,7 +154,7 @@ int zc_coll_put_signal(struct zc_team *t, void *dest, const void *src,
 	if (put_local(t, dest, src, len, m))
 		return zc_coll_signal(t, m, flag, v);
 	/* As put_fast: a copy is cheaper than the round trip of a quiet. */
-	if (len <= stage_cap() / 4) {
+	if (len <= zc_coll_stage_cap() / 4) {
 		rc = stage(t, src, len, &src);
 		if (rc)
 			return rc;
@@ -354,8 +347,7 @@ static char *xc_cell(const struct zc_team *t, uint64_t e, int j)
 {
 	size_t par = (size_t)(e & 1) * (size_t)zc_coll_layout.maxn;
 
-	return t->base + zc_coll_layout.xc +
-	       (par + (size_t)j) * zc_coll_layout.xc_cell;
+	return t->xc + (par + (size_t)j) * t->xc_cell;
 }
 
 uint64_t zc_coll_xc_begin(struct zc_team *t)

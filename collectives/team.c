@@ -31,6 +31,19 @@ static void slot_give(int slot)
 }
 static struct zc_team *world_team, *node_team;
 
+/* Payload per member of an xc region of `total` bytes per parity: whole
+ * lines, at least a line's inline payload, at most what a put copies to
+ * its bounce ring (so a cell's put never waits for a quiet). */
+static size_t xc_blk(size_t total, int maxn)
+{
+	size_t b = total / (size_t)maxn, max = zc_coll_stage_cap() / 4;
+
+	if (b < ZC_INLINE_MAX)
+		b = ZC_INLINE_MAX;
+	b = (b + ZC_LINE - 1) & ~(size_t)(ZC_LINE - 1);
+	return b > max ? max : b;
+}
+
 static void layout_compute(int maxn)
 {
 	struct zc_coll_layout *l = &zc_coll_layout;
@@ -63,14 +76,17 @@ static void layout_compute(int maxn)
 	off += (size_t)maxn * ZC_LINE;
 	/* Small exchanges: a world-sized team shares four cells' worth (a
 	 * one-way hop where the paths past them need two or three). */
-	l->xc_blk = 4 * zc_coll_params.small / (size_t)maxn;
-	if (l->xc_blk < ZC_INLINE_MAX)
-		l->xc_blk = ZC_INLINE_MAX;
-	l->xc_blk = (l->xc_blk + ZC_LINE - 1) & ~(size_t)(ZC_LINE - 1);
+	l->xc_blk = xc_blk(4 * zc_coll_params.small, maxn);
 	l->xc_cell = ZC_LINE + l->xc_blk;
 	l->xc = off;
 	off += 2 * (size_t)maxn * l->xc_cell;
 	l->size = off;
+	/* The world team's, after the last slot. */
+	l->wxc_blk = xc_blk(zc_coll_params.xc_world, maxn);
+	if (l->wxc_blk < l->xc_blk)
+		l->wxc_blk = l->xc_blk;
+	l->wxc_cell = ZC_LINE + l->wxc_blk;
+	l->wxc = (size_t)zc_coll_params.teams * l->size;
 }
 
 static void team_free(struct zc_team *t)
@@ -103,6 +119,14 @@ static int team_new(const int *world, int n, int me, int slot,
 	t->me = me;
 	t->slot = slot;
 	t->base = pool + (size_t)slot * zc_coll_layout.size;
+	if (slot) {
+		t->xc = t->base + zc_coll_layout.xc;
+		t->xc_blk = zc_coll_layout.xc_blk;
+	} else {
+		t->xc = pool + zc_coll_layout.wxc;
+		t->xc_blk = zc_coll_layout.wxc_blk;
+	}
+	t->xc_cell = ZC_LINE + t->xc_blk;
 	t->world = malloc((size_t)n * sizeof(int));
 	t->pbase = calloc((size_t)n, sizeof(char *));
 	t->bc_known = calloc((size_t)n, sizeof(uint64_t));
@@ -445,7 +469,8 @@ int zc_coll_scratch_size(int n, size_t *size_p)
 	if (rc)
 		return rc;
 	layout_compute(n);
-	*size_p = (size_t)zc_coll_params.teams * zc_coll_layout.size;
+	*size_p = zc_coll_layout.wxc +
+		  2 * (size_t)n * zc_coll_layout.wxc_cell;
 	return 0;
 }
 
