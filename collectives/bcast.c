@@ -49,10 +49,9 @@ static int bc_credit(struct zc_team *t, int m, uint64_t need)
 static int bc_tree(struct zc_team *t, char *dest, const char *src,
 		   size_t nbytes, int root, bool flat)
 {
-	const struct zc_coll_layout *l = &zc_coll_layout;
 	int n = t->size, vr = (t->me - root + n) % n, first = 0, rc = 0;
-	uint64_t *cons = zc_line(t, l->cons, 0);
-	size_t unit = zc_coll_params.small;
+	uint64_t *cons = zc_line(t, zc_coll_layout.cons, 0);
+	size_t unit = t->bc_unit;
 
 	/* My farthest child (vr + first); 0: none. */
 	if (flat) {
@@ -67,7 +66,7 @@ static int bc_tree(struct zc_team *t, char *dest, const char *src,
 	for (size_t off = 0; off < nbytes && !rc; off += unit) {
 		size_t len = nbytes - off < unit ? nbytes - off : unit;
 		uint64_t b = ++t->bc_epoch;
-		char *cell = zc_cell(t, l->bc, b % ZC_BC_DEPTH);
+		char *cell = t->bc + (b % ZC_BC_DEPTH) * (ZC_LINE + unit);
 		const char *data = src + off;
 
 		if (vr) {

@@ -23,6 +23,9 @@
 #define ZC_LINE 64		/* one flag per cache line */
 #define ZC_COLL_MAX_TEAMS 4096	/* slots: a bitmap of 64-slot words */
 #define ZC_BC_DEPTH 16		/* broadcast cells per member (pipelining) */
+/* The world team's broadcast unit between members without load/store:
+ * one hop for up to two units, where the pipelined tree needs two. */
+#define ZC_BC_WORLD_UNIT (32u << 10)
 /* Payload that rides in its flag's line, from byte 16 (aligned for every
  * type, long double included). */
 #define ZC_INLINE_OFF 16
@@ -67,9 +70,11 @@ enum zc_coll_kind {
  *         exchange (allgather, alltoall, reduce-scatter, allreduce;
  *         parity = xc epoch)
  * The world team's xc cells are not in its slot but in a larger region
- * after the last slot (wxc, ZC_COLL_XC_WORLD bytes per parity): the one
- * team every job uses gets one-hop exchanges of mid-size blocks without
- * every slot paying for them (a provider that registers the heap pins the
+ * after the last slot (wxc, ZC_COLL_XC_WORLD bytes per parity), and so
+ * are its broadcast cells when its members lack load/store access (wbc,
+ * ZC_BC_DEPTH cells of wbc_unit): the one team every job uses gets
+ * one-hop exchanges and broadcasts of mid-size messages without every
+ * slot paying for them (a provider that registers the heap pins the
  * whole pool).
  * A cell is a header line {epoch, up to 48 payload bytes at 16} followed by
  * room for a larger payload.
@@ -83,6 +88,7 @@ struct zc_coll_layout {
 	size_t xc_cell;		/* bytes per xc cell: header + xc_blk */
 	size_t wxc;		/* the world team's xc region, from the pool */
 	size_t wxc_blk, wxc_cell;	/* its cells: payload, header + payload */
+	size_t wbc, wbc_unit;	/* the world team's broadcast cells */
 	int maxn;		/* world size: the largest team */
 	int rounds;		/* dissemination rounds for the world size */
 	int rd_cells;		/* cells per parity */
@@ -101,6 +107,8 @@ struct zc_team {
 		 sig_seq;
 	uint64_t pr_seq, xc_epoch;
 	char *xc;		/* my xc cells (a symmetric address) */
+	char *bc;		/* my broadcast cells (symmetric) */
+	size_t bc_unit;		/* their payload */
 	size_t xc_blk, xc_cell;	/* their payload, header + payload */
 	char *stage;		/* private bounce ring of non-mapped puts */
 	size_t stage_off;	/* bytes of it used since the last quiet */

@@ -183,8 +183,11 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 		if (small)
 			return t->oversub && t->mapped ? ZC_ALG_FLAT
 						       : ZC_ALG_BINOMIAL;
+		/* Up to two cells' units (the world team's are large) one
+		 * hop beats the pipelined tree's two ("entered", data). */
 		if (!t->mapped)
-			return ZC_ALG_PIPELINE;
+			return nbytes <= 2 * t->bc_unit ? ZC_ALG_BINOMIAL
+							: ZC_ALG_PIPELINE;
 		/* Direct is framed by two barriers, each a trip through the
 		 * scheduler when ranks outnumber CPUs: there the cell tree
 		 * (as many units as it has cells) and then the tree writing

@@ -87,6 +87,9 @@ static void layout_compute(int maxn)
 		l->wxc_blk = l->xc_blk;
 	l->wxc_cell = ZC_LINE + l->wxc_blk;
 	l->wxc = (size_t)zc_coll_params.teams * l->size;
+	l->wbc_unit = zc_coll_params.small > ZC_BC_WORLD_UNIT ?
+		      zc_coll_params.small : ZC_BC_WORLD_UNIT;
+	l->wbc = l->wxc + 2 * (size_t)maxn * l->wxc_cell;
 }
 
 static void team_free(struct zc_team *t)
@@ -127,6 +130,8 @@ static int team_new(const int *world, int n, int me, int slot,
 		t->xc_blk = zc_coll_layout.wxc_blk;
 	}
 	t->xc_cell = ZC_LINE + t->xc_blk;
+	t->bc = t->base + zc_coll_layout.bc;
+	t->bc_unit = zc_coll_params.small;
 	t->world = malloc((size_t)n * sizeof(int));
 	t->pbase = calloc((size_t)n, sizeof(char *));
 	t->bc_known = calloc((size_t)n, sizeof(uint64_t));
@@ -469,8 +474,8 @@ int zc_coll_scratch_size(int n, size_t *size_p)
 	if (rc)
 		return rc;
 	layout_compute(n);
-	*size_p = zc_coll_layout.wxc +
-		  2 * (size_t)n * zc_coll_layout.wxc_cell;
+	*size_p = zc_coll_layout.wbc +
+		  ZC_BC_DEPTH * (ZC_LINE + zc_coll_layout.wbc_unit);
 	return 0;
 }
 
@@ -503,6 +508,11 @@ int zc_coll_init(void)
 		rc = team_agree(world_team);
 	if (!rc)
 		rc = team_agree(node_team);
+	/* Before any broadcast; mapped members copy in place instead. */
+	if (!rc && !world_team->mapped) {
+		world_team->bc = pool + zc_coll_layout.wbc;
+		world_team->bc_unit = zc_coll_layout.wbc_unit;
+	}
 	return rc;
 }
 

@@ -38,7 +38,8 @@ static void check(struct zc_team *t, size_t len, int root, int inplace)
 static void run(struct zc_team *t)
 {
 	static const size_t sizes[] = { 0, 1, 7, 56, 57, 64, 4095, 4096, 4097,
-					3 * 4096 + 5, 65536 + 1 };
+					3 * 4096 + 5, 32768 + 3, 65536,
+					65536 + 1 };
 	int n = zc_team_size(t);
 
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
