@@ -9,7 +9,7 @@
 #include "coll.h"
 
 /* Every member's block rides in its xc cell at every other member. */
-static int ag_cell(struct zc_team *t, char *dest, const char *src)
+int zc_coll_ag_cell(struct zc_team *t, char *dest, const char *src)
 {
 	int n = t->size, me = t->me, rc = 0;
 	uint64_t e = zc_coll_xc_begin(t);
@@ -140,7 +140,7 @@ static int ag_run(struct zc_team *t, void *dest, const void *src,
 		most = t->len[i] > most ? t->len[i] : most;
 	switch (zc_coll_select(t, ZC_COLL_ALLGATHER, most)) {
 	case ZC_ALG_CELL:
-		return ag_cell(t, dest, src);
+		return zc_coll_ag_cell(t, dest, src);
 	case ZC_ALG_BRUCK:
 		return ag_bruck(t, dest, src);
 	case ZC_ALG_RING:

@@ -118,12 +118,6 @@ int zc_coll_red_flat(struct zc_team *t, void *dest, const void *src,
 	return rc;
 }
 
-/* First element of chunk c when count elements are cut into n chunks. */
-static inline size_t chunk_at(size_t count, int c, int n)
-{
-	return (size_t)((unsigned __int128)count * (unsigned)c / (unsigned)n);
-}
-
 /*
  * Ring: the vector cut into n chunks, n-1 reduce-scatter steps and n-1
  * allgather steps. Each partial is put (one way, no round trip) straight
@@ -155,7 +149,8 @@ static int ring_push(struct zc_team *t, char *d, const char *src,
 		rc = zc_coll_pr_wait(t, right, pr + 1);
 	for (int s = 1; s < n && !rc; s++) {
 		int c = (me + 1 - s + n) % n;
-		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
+		size_t a = zc_coll_chunk_at(count, c, n),
+		       b = zc_coll_chunk_at(count, c + 1, n);
 
 		rc = zc_coll_put_signal(t, d + a * es,
 					(s == 1 ? src : d) + a * es,
@@ -166,8 +161,8 @@ static int ring_push(struct zc_team *t, char *d, const char *src,
 		if (rc)
 			break;
 		c = (me - s + n) % n;
-		a = chunk_at(count, c, n);
-		b = chunk_at(count, c + 1, n);
+		a = zc_coll_chunk_at(count, c, n);
+		b = zc_coll_chunk_at(count, c + 1, n);
 		zc_coll_combine(type, op, d + a * es, src + a * es, d + a * es,
 				b - a);
 	}
@@ -180,7 +175,8 @@ static int ring_push(struct zc_team *t, char *d, const char *src,
 	}
 	for (int s = 0; s < n - 1 && !rc; s++) {
 		int c = (me + 1 - s + n) % n;
-		size_t a = chunk_at(count, c, n), b = chunk_at(count, c + 1, n);
+		size_t a = zc_coll_chunk_at(count, c, n),
+		       b = zc_coll_chunk_at(count, c + 1, n);
 		uint64_t v = base + (uint64_t)(n - 1 + s);
 
 		if (s > 0)
@@ -259,8 +255,7 @@ int zc_allreduce(struct zc_team *team, void *dest, const void *src,
 	case ZC_ALG_FLAT:
 		return zc_coll_red_flat(team, dest, src, count, type, op, -1);
 	case ZC_ALG_CELL:
-		return zc_coll_red_cell(team, dest, src, count, type, op,
-					false);
+		return zc_coll_ar_cell(team, dest, src, count, type, op);
 	case ZC_ALG_RING:
 		return zc_coll_red_ring(team, dest, src, count, type, op);
 	default:
@@ -320,8 +315,7 @@ int zc_reduce_scatter(struct zc_team *team, void *dest, const void *src,
 	switch (zc_coll_select(team, ZC_COLL_REDUCE_SCATTER,
 			       count * zc_dtype_size(type))) {
 	case ZC_ALG_CELL:
-		return zc_coll_red_cell(team, dest, src, count, type, op,
-					true);
+		return zc_coll_rs_cell(team, dest, src, count, type, op);
 	case ZC_ALG_RING:
 		return zc_coll_rs_ring(team, dest, src, count, type, op);
 	default:

@@ -152,27 +152,23 @@ static int bc_pipeline(struct zc_team *t, char *dest, const char *src,
 	return rc ? rc : zc_coll_finish_sent(t);
 }
 
-static inline size_t block_at(size_t nbytes, int i, int n)
-{
-	return (size_t)((unsigned __int128)nbytes * (unsigned)i / (unsigned)n);
-}
-
 /* The root puts block i to member i; then every member puts its block
  * to everyone else (the root already has all). */
 static int bc_scatter_allgather(struct zc_team *t, char *dest,
 				const char *src, size_t nbytes, int root)
 {
 	int n = t->size, me = t->me, rc;
-	size_t a = block_at(nbytes, me, n), b = block_at(nbytes, me + 1, n);
+	size_t a = zc_coll_chunk_at(nbytes, me, n),
+	       b = zc_coll_chunk_at(nbytes, me + 1, n);
 
 	rc = zc_coll_sync(t, false);
 	if (me == root) {
 		for (int s = 1; s < n && !rc; s++) {
 			int j = (root + s) % n;
-			size_t ja = block_at(nbytes, j, n);
+			size_t ja = zc_coll_chunk_at(nbytes, j, n),
+			       jb = zc_coll_chunk_at(nbytes, j + 1, n);
 
-			rc = zc_coll_put(t, dest + ja, src + ja,
-					 block_at(nbytes, j + 1, n) - ja, j,
+			rc = zc_coll_put(t, dest + ja, src + ja, jb - ja, j,
 					 true);
 		}
 		if (dest != src)
@@ -202,7 +198,8 @@ static int bc_direct(struct zc_team *t, char *dest, const char *src,
 		     size_t nbytes, int root)
 {
 	int n = t->size, me = t->me, rc = zc_coll_sync(t, false);
-	size_t a = block_at(nbytes, me, n), b = block_at(nbytes, me + 1, n);
+	size_t a = zc_coll_chunk_at(nbytes, me, n),
+	       b = zc_coll_chunk_at(nbytes, me + 1, n);
 
 	if (rc)
 		return rc;

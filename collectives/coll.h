@@ -149,6 +149,12 @@ static inline size_t zc_coll_stage_cap(void)
 	return cap < ZC_STAGE_MIN ? ZC_STAGE_MIN : cap;
 }
 
+/* First element of chunk c when count elements are cut into n chunks. */
+static inline size_t zc_coll_chunk_at(size_t count, int c, int n)
+{
+	return (size_t)((unsigned __int128)count * (unsigned)c / (unsigned)n);
+}
+
 /* Scratch addresses in my slot. */
 static inline uint64_t *zc_line(const struct zc_team *t, size_t region,
 				size_t i)
@@ -273,12 +279,15 @@ int zc_coll_red_ring(struct zc_team *t, void *dest, const void *src,
 int zc_coll_red_direct(struct zc_team *t, void *dest, const void *src,
 		       size_t count, enum zc_dtype type, enum zc_op op,
 		       enum zc_red_mode mode, int root);
-/* reduce_scatter.c: the scratch-cell reduction (scatter: member j gets
- * the j-th count elements of src reduced; else all of src, allreduce) and
- * the ring reduce-scatter. */
-int zc_coll_red_cell(struct zc_team *t, void *dest, const void *src,
-		     size_t count, enum zc_dtype type, enum zc_op op,
-		     bool scatter);
+/* reduce_scatter.c: reduce-scatter and allreduce through the xc cells,
+ * and the ring reduce-scatter. */
+int zc_coll_rs_cell(struct zc_team *t, void *dest, const void *src,
+		    size_t count, enum zc_dtype type, enum zc_op op);
+int zc_coll_ar_cell(struct zc_team *t, void *dest, const void *src,
+		    size_t count, enum zc_dtype type, enum zc_op op);
+/* allgather.c: member j's t->len[j] bytes land at dest + t->off[j] on
+ * every member, through the xc cells (src: my block). */
+int zc_coll_ag_cell(struct zc_team *t, char *dest, const char *src);
 int zc_coll_rs_ring(struct zc_team *t, void *dest, const void *src,
 		    size_t count, enum zc_dtype type, enum zc_op op);
 

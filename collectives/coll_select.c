@@ -171,7 +171,8 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 	 * choice. */
 	if (f != ZC_ALG_AUTO && (f != ZC_ALG_FLAT || kind == ZC_COLL_BCAST ||
 				 nbytes <= ZC_INLINE_MAX) &&
-	    (f != ZC_ALG_CELL || nbytes <= t->xc_blk))
+	    (f != ZC_ALG_CELL || nbytes <= t->xc_blk *
+	     (kind == ZC_COLL_ALLREDUCE ? (size_t)t->size : 1)))
 		return f;
 	switch (kind) {
 	case ZC_COLL_BARRIER:
@@ -206,12 +207,12 @@ enum zc_coll_alg zc_coll_select(const struct zc_team *t,
 			return ZC_ALG_FLAT;
 		if (small)
 			return ZC_ALG_RD;
-		/* One hop: every member sends its whole vector to every
-		 * other through the xc cells (at most ZC_COLL_XC_WORLD bytes
-		 * out per member). Else two rd units in turn (two one-way
-		 * hops) still beat the ring's three ("entered",
-		 * reduce-scatter, allgather). */
-		if (!t->mapped && nbytes <= t->xc_blk)
+		/* Through the xc cells: one hop (the whole vector to every
+		 * member) when it fits a cell, two (reduce-scatter, then
+		 * allgather, of blocks) when it fits n of them. Else two rd
+		 * units in turn (two one-way hops) still beat the ring's
+		 * three ("entered", reduce-scatter, allgather). */
+		if (!t->mapped && nbytes <= (size_t)t->size * t->xc_blk)
 			return ZC_ALG_CELL;
 		if (!t->mapped && nbytes <= 2 * zc_coll_params.small)
 			return ZC_ALG_RD;

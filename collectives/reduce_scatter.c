@@ -9,27 +9,26 @@
 #include "coll.h"
 
 /*
- * Through the xc cells, one hop: member j gets my block j (scatter: the
- * j-th len bytes of src; else all of src, the allreduce) in its cell, and
- * folds members 0, 1, ..., n-1 in order (bits as the direct algorithm's,
- * the same on every member).
+ * Through the xc cells, one hop: member j gets t->len[j] bytes of src at
+ * t->off[j] in its cell (the caller's blocks), and folds members 0, 1,
+ * ..., n-1 in order into dest (bits as the direct algorithm's, the same
+ * on every member).
  */
-int zc_coll_red_cell(struct zc_team *t, void *dest, const void *src,
-		     size_t count, enum zc_dtype type, enum zc_op op,
-		     bool scatter)
+static int red_cell(struct zc_team *t, char *dest, const char *src,
+		    enum zc_dtype type, enum zc_op op)
 {
 	int n = t->size, me = t->me, rc = 0;
-	size_t len = count * zc_dtype_size(type), step = scatter ? len : 0;
+	size_t len = t->len[me];
 	uint64_t e = zc_coll_xc_begin(t);
-	const char *s = src, *own = s + (size_t)me * step;
+	const char *own = src + t->off[me];
 
 	for (int k = 1; k < n && !rc; k++) {
 		int j = (me + k) % n;
 
-		rc = zc_coll_xc_put(t, e, j, s + (size_t)j * step, len);
+		rc = zc_coll_xc_put(t, e, j, src + t->off[j], t->len[j]);
 	}
 	/* In place, member 0's block lands on my own before I fold it. */
-	if (!rc && me && own < (char *)dest + len && (char *)dest < own + len) {
+	if (!rc && me && own < dest + len && dest < own + len) {
 		char *copy = zc_coll_scratch(t, len);
 
 		if (!copy)
@@ -47,9 +46,49 @@ int zc_coll_red_cell(struct zc_team *t, void *dest, const void *src,
 		if (!j)
 			memmove(dest, d, len);
 		else
-			zc_coll_combine(type, op, dest, dest, d, count);
+			zc_coll_combine(type, op, dest, dest, d,
+					len / zc_dtype_size(type));
 	}
 	return rc;
+}
+
+int zc_coll_rs_cell(struct zc_team *t, void *dest, const void *src,
+		    size_t count, enum zc_dtype type, enum zc_op op)
+{
+	size_t len = count * zc_dtype_size(type);
+
+	for (int j = 0; j < t->size; j++) {
+		t->off[j] = (size_t)j * len;
+		t->len[j] = len;
+	}
+	return red_cell(t, dest, src, type, op);
+}
+
+/*
+ * Allreduce through the cells: a vector that fits one cell goes whole to
+ * every member (one hop); a larger one is cut into n blocks that fit
+ * (the selection saw to it: at most n cells in all, element sizes divide
+ * a line), reduced into place by their owners and then gathered through
+ * the cells (two hops, either of which needs no "entered" flag).
+ */
+int zc_coll_ar_cell(struct zc_team *t, void *dest, const void *src,
+		    size_t count, enum zc_dtype type, enum zc_op op)
+{
+	size_t es = zc_dtype_size(type), len = count * es;
+	int n = t->size, me = t->me, rc;
+	bool whole = len <= t->xc_blk;
+
+	for (int j = 0; j < n; j++) {
+		t->off[j] = whole ? 0 : zc_coll_chunk_at(count, j, n) * es;
+		t->len[j] = whole ? len :
+			    zc_coll_chunk_at(count, j + 1, n) * es - t->off[j];
+	}
+	if (!whole)
+		dest = (char *)dest + t->off[me];
+	rc = red_cell(t, dest, src, type, op);
+	if (rc || whole)
+		return rc;
+	return zc_coll_ag_cell(t, (char *)dest - t->off[me], dest);
 }
 
 /*

@@ -358,6 +358,12 @@ uint64_t zc_coll_xc_begin(struct zc_team *t)
 int zc_coll_xc_put(struct zc_team *t, uint64_t e, int j, const void *data,
 		   size_t len)
 {
+	/* The selection keeps blocks within a cell; never write past one. */
+	if (len > t->xc_blk) {
+		zc_err("collectives: a %zu-byte block for an xc cell of %zu",
+		       len, t->xc_blk);
+		return -EINVAL;
+	}
 	return zc_coll_cell_put(t, j, xc_cell(t, e, t->me), data, len, e);
 }
 

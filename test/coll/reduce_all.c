@@ -26,7 +26,7 @@ static void check_allreduce(struct zc_team *t, enum zc_dtype ty,
 	T_ASSERT((unsigned char)dst[count * es] == 0xa5,
 		 "allreduce wrote past its end");
 	/* In place. */
-	if (count && (count < 100 || count == 1500)) {
+	if (count && (count < 100 || count == 1500 || count == 12001)) {
 		t_fill(ty, op, me, dst, 0, count);
 		T_OK(zc_allreduce(t, dst, dst, count, ty, op));
 		for (size_t i = 0; i < count; i++)
@@ -95,6 +95,8 @@ static void run(struct zc_team *t, int full)
 	/* A few MiB: one integer and one floating-point case. */
 	check_allreduce(t, ZC_INT32, ZC_OP_SUM, BIG / 4 - 3);
 	check_allreduce(t, ZC_DOUBLE, ZC_OP_MAX, 40000);
+	/* Past one exchange cell of the world team, within n of them. */
+	check_allreduce(t, ZC_DOUBLE, ZC_OP_SUM, 12001);
 	check_reduce(t, ZC_DOUBLE, ZC_OP_SUM, 40001, n - 1);
 	check_reduce_scatter(t, ZC_UINT16, ZC_OP_XOR, BIG / 2 / (size_t)n / 2);
 }
