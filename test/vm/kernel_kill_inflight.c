@@ -2,17 +2,19 @@
 /*
  * kill -9 of a rank that has commands in flight in the zcomm module (run
  * by kernel_kill_inflight.sh, 2 ranks, ZC_TRANSPORTS=kernel, mpirun
- * --enable-recovery). Rank 1, the victim, streams 1 MiB put_nbi and
+ * --enable-recovery). Rank 1, the victim, streams 64 KiB put_nbi and
  * get_nbi and non-fetching adds to rank 0 and never quiets: the
- * provider keeps up to ZC_KERNEL_MAX_REQ (512) commands in the ring, and
- * at tens of MB/s (rxe in the guest) that window stays full. Rank 0
+ * provider keeps up to ZC_KERNEL_MAX_REQ (512) commands and
+ * ZC_KERNEL_WINDOW (16 MiB) of puts and gets in flight, and at tens of
+ * MB/s (rxe in the guest) that window stays full. Rank 0
  * waits until the victim's adds arrive, counts the victim's commands in
  * flight from its io_uring's fdinfo (SQEs consumed minus CQEs posted),
  * asserts there are many, and SIGKILLs it. The module then has to finish
  * or cancel every one of them before io_uring lets the file go, release
  * the file's registrations and, after its grace period, their pages: the
  * script checks the module's counters and unloads it. Rank 0 must see
- * -ZC_EPEERDEAD within the bound and finish.
+ * -ZC_EPEERDEAD within the peer timeout (ZC_PEER_TIMEOUT, 5 s: the
+ * window bounds what the module must drain first) and finish.
  * Prints "survivor ok" on success.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -26,8 +28,9 @@
 #include "t_proc.h"
 
 #define MIB ((size_t)1 << 20)
+#define PIECE ((size_t)64 << 10)	/* per put and get: many fit the window */
 #define MIN_INFLIGHT 64		/* of 512: the window is about full */
-#define DEATH_BOUND 60.0	/* s: the victim's window drains, then GONE */
+#define DEATH_BOUND 5.0		/* s: ZC_PEER_TIMEOUT's default */
 
 /* The commands pid's io_uring holds: SQEs it consumed minus CQEs it
  * posted (one each here), or -1 if pid has no ring. */
@@ -72,8 +75,8 @@ static long ring_inflight(pid_t pid)
 static void stream(char *big, uint64_t *ctr)
 {
 	for (unsigned long i = 0;; i++) {
-		T_OK(zc_put_nbi(big, big + 2 * MIB, MIB, 0));
-		T_OK(zc_get_nbi(big + 3 * MIB, big + MIB, MIB, 0));
+		T_OK(zc_put_nbi(big, big + 2 * MIB, PIECE, 0));
+		T_OK(zc_get_nbi(big + 3 * MIB, big + MIB, PIECE, 0));
 		T_OK(zc_atomic_add64(ctr, 1, 0));
 		if (i == 0) {
 			printf("victim streaming\n");
@@ -115,7 +118,8 @@ int main(void)
 	T_ASSERT(inflight >= MIN_INFLIGHT, "the victim had %ld commands in "
 		 "flight, want >= %d", inflight, MIN_INFLIGHT);
 	/* The module announces the heap gone once io_uring released the
-	 * victim's file, i.e. after its window drained. */
+	 * victim's file, i.e. after its window drained (at most
+	 * ZC_KERNEL_WINDOW of puts and gets). */
 	while (!rc) {
 		rc = zc_put_nbi(big, big + 2 * MIB, 4096, 1);
 		if (!rc)

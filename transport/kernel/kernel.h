@@ -28,6 +28,7 @@ struct zc_kernel_params {
 	const char *addr;	/* ZC_KERNEL_ADDR */
 	size_t bounce_slot;	/* ZC_KERNEL_BOUNCE_SLOT */
 	long bounce_count;	/* ZC_KERNEL_BOUNCE_COUNT */
+	size_t window;		/* ZC_KERNEL_WINDOW: put/get bytes in flight */
 };
 extern struct zc_kernel_params zc_kernel_params;
 
@@ -44,6 +45,7 @@ struct zc_kernel_req {
 	int slot;		/* bounce slot, or -1 */
 	bool put;		/* PUT or PUT_SIGNAL: may end ZCK_RES_POSTED */
 	size_t len;
+	size_t window;		/* bytes it holds of the window */
 	int rank;
 	int *result;		/* synchronous commands: res lands here */
 	uint64_t *result2;
@@ -67,6 +69,7 @@ struct zc_prov {
 	struct zc_kernel_req req[ZC_KERNEL_MAX_REQ];
 	struct zc_kernel_req *free_req;
 	unsigned inflight;
+	size_t window_used;	/* put/get bytes in flight */
 	bool posted;		/* a put ended ZCK_RES_POSTED since QUIET */
 	int first_err;
 };

@@ -28,6 +28,10 @@ static const struct zc_param kernel_params[] = {
 	  &zc_kernel_params.bounce_slot },
 	{ "ZC_KERNEL_BOUNCE_COUNT", ZC_PARAM_INT, "32",
 	  "bounce slots (1..1024)", &zc_kernel_params.bounce_count },
+	{ "ZC_KERNEL_WINDOW", ZC_PARAM_SIZE, "16M",
+	  "put and get bytes in flight per rank (at least one op at a "
+	  "time): what the module must finish before a killed rank's "
+	  "peers hear of its death", &zc_kernel_params.window },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
