@@ -223,7 +223,8 @@ static void wake_prog(struct zc_prov *p)
 bool zc_tcp_drive(struct zc_prov *p)
 {
 	int own = ZC_TCP_OWN_APP;
-	long long now, gap;
+	bool served = false;
+	long long now;
 
 	if (!p->app_drive ||
 	    atomic_load_explicit(&p->stop, memory_order_relaxed))
@@ -232,28 +233,28 @@ bool zc_tcp_drive(struct zc_prov *p)
 	 * 100-200 µs each here) would serve the peers' messages only at
 	 * that pace, and still keep the progress thread parked: a 1 MiB
 	 * put stream into a rank waiting in a barrier ran at 0.8-1.0 GB/s
-	 * against 3-4 with the progress thread serving. */
+	 * against 3-4 with the progress thread serving. The gap counts from
+	 * when the application thread last left the provider, so a long
+	 * drive (a large receive completing inline) is not a nap. */
 	now = zc_tcp_now_us();
-	gap = now - p->app_poll_us;
-	p->app_poll_us = now;
-	if (gap > ZC_TCP_DRIVE_GAP_US) {
+	if (now - p->app_poll_us > ZC_TCP_DRIVE_GAP_US) {
 		zc_tcp_hand_back(p);
-		return false;
-	}
-	if (atomic_compare_exchange_strong_explicit(&p->prog_owner, &own,
-			ZC_TCP_OWN_APP_BUSY, memory_order_acquire,
+	} else if (atomic_compare_exchange_strong_explicit(&p->prog_owner,
+			&own, ZC_TCP_OWN_APP_BUSY, memory_order_acquire,
 			memory_order_relaxed)) {
 		prog_serve(p, now);
+		now = zc_tcp_now_us();
 		atomic_store_explicit(&p->app_seen_us, now,
 				      memory_order_relaxed);
 		atomic_store_explicit(&p->prog_owner, ZC_TCP_OWN_APP,
 				      memory_order_release);
-		return true;
-	}
-	if (own == ZC_TCP_OWN_PROG && p->thread_ok &&
-	    !atomic_exchange(&p->app_wants, true))
+		served = true;
+	} else if (own == ZC_TCP_OWN_PROG && p->thread_ok &&
+		   !atomic_exchange(&p->app_wants, true)) {
 		wake_prog(p);
-	return false;
+	}
+	p->app_poll_us = now;
+	return served;
 }
 
 static void unpark(struct zc_prov *p)
