@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Logging to stderr with a rank prefix, and the backoff used by every wait. */
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "zc_log.h"
 
 enum zc_log_level zc_log_level = ZC_LOG_WARN;
-unsigned zc_backoff_spins = 256;
 static int log_rank = -1;
 
 static const char *const level_names[] = {
@@ -40,21 +37,4 @@ void zc_log_emit(enum zc_log_level lvl, const char *file, int line,
 	else
 		fprintf(stderr, "zcomm %s: %s (%s:%d)\n", level_names[lvl],
 			msg, base ? base + 1 : file, line);
-}
-
-void zc_backoff(unsigned *spins)
-{
-	unsigned n = (*spins)++;
-
-	if (n < zc_backoff_spins) {
-		__builtin_ia32_pause();
-	} else if (n < zc_backoff_spins + 4096) {
-		/* Lets a peer that shares this core run: the whole point when
-		 * ranks outnumber cores. */
-		sched_yield();
-	} else {
-		struct timespec ts = { 0, 20000 };
-
-		nanosleep(&ts, NULL);
-	}
 }

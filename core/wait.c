@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* wait-until / test on a local symmetric integer, and the dtype table. */
 #include <errno.h>
+#include <sched.h>
+#include <time.h>
 
 #include "zc_core.h"
 
@@ -90,6 +92,38 @@ void zc_progress_all(void)
 
 		if (s->ops->progress)
 			s->ops->progress(s->prov);
+	}
+}
+
+/* The calling thread is about to nap: providers that serve peers from
+ * its polls hand that to their own threads. */
+static void idle_all(void)
+{
+	for (int i = 0; zc_ctx && i < zc_ctx->nslots; i++) {
+		struct zc_provider_slot *s = &zc_ctx->slots[i];
+
+		if (s->ops->idle)
+			s->ops->idle(s->prov);
+	}
+}
+
+unsigned zc_backoff_spins = 256;
+
+void zc_backoff(unsigned *spins)
+{
+	unsigned n = (*spins)++;
+
+	if (n < zc_backoff_spins) {
+		__builtin_ia32_pause();
+	} else if (n < zc_backoff_spins + 4096) {
+		/* Lets a peer that shares this core run: the whole point when
+		 * ranks outnumber cores. */
+		sched_yield();
+	} else {
+		struct timespec ts = { 0, 20000 };
+
+		idle_all();
+		nanosleep(&ts, NULL);
 	}
 }
 

@@ -187,8 +187,14 @@ struct zc_provider_ops {
 	/* Load/store address of rank's heap offset 0, or NULL. */
 	void *(*map)(struct zc_prov *prov, int rank);
 
-	/* Drive completions when the provider has no thread of its own. */
+	/* Drive completions when the provider has no thread of its own
+	 * (or serve peers from the caller's polls). */
 	int (*progress)(struct zc_prov *prov);
+
+	/* The application thread is about to nap in a wait (core's backoff,
+	 * past its yields): a provider that serves peers from its progress
+	 * calls hands that to a thread of its own meanwhile. May be NULL. */
+	void (*idle)(struct zc_prov *prov);
 
 	/* 0 if rank is alive as far as the provider knows, or -ZC_EPEERDEAD */
 	int (*peer_status)(struct zc_prov *prov, int rank);

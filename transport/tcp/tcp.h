@@ -213,7 +213,7 @@ struct zc_prov {
 	_Atomic int prog_owner;
 	_Atomic bool app_wants;		/* the progress thread should hand over */
 	_Atomic long long app_seen_us;	/* the app thread's last drive */
-	long long app_poll_us;	/* the app thread's last call to drive */
+	bool app_napped;	/* idle since the app thread's last drive */
 	long long prog_tick_ms;		/* in connections' timers, last run */
 	pthread_mutex_t park_lock;	/* the progress thread parks here */
 	pthread_cond_t park;		/* while the app thread drives */
@@ -329,12 +329,13 @@ void zc_tcp_on_recv(struct zc_tcp_conn *c, int res);
  * thread takes an APP ring that was not driven for ZC_TCP_HANDBACK_US. */
 enum zc_tcp_owner { ZC_TCP_OWN_PROG, ZC_TCP_OWN_APP, ZC_TCP_OWN_APP_BUSY };
 /* Application thread: serve prog_ring once if it is mine, else ask for
- * it; returns whether it was served. Polls further apart than
- * ZC_TCP_DRIVE_GAP_US (a waiter that has gone to sleeping between polls)
- * hand it back instead and ask for nothing. */
+ * it (not on the first poll after a nap: zc_tcp_idle); returns whether
+ * it was served. */
 bool zc_tcp_drive(struct zc_prov *p);
 /* Application thread, before it sleeps: the progress thread drives. */
 void zc_tcp_hand_back(struct zc_prov *p);
+/* The provider's idle op: the application thread naps in a wait. */
+void zc_tcp_idle(struct zc_prov *p);
 int zc_tcp_progress_init(struct zc_prov *p);
 int zc_tcp_progress_start(struct zc_prov *p);
 void zc_tcp_progress_stop(struct zc_prov *p);

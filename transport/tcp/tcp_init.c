@@ -504,6 +504,7 @@ const struct zc_provider_ops zc_tcp_ops = {
 	.fence = zc_tcp_fence,
 	.quiet = zc_tcp_quiet,
 	.progress = zc_tcp_progress,
+	.idle = zc_tcp_idle,
 	.peer_status = zc_tcp_peer_status,
 	.flags = ZC_PROV_F_THREAD,
 	.put_signal = zc_tcp_put_signal,

@@ -25,11 +25,6 @@
  * the longest a peer's request waits for service then, and the parked
  * progress thread's wake-up period while the application polls. */
 #define ZC_TCP_HANDBACK_US 500
-/* Polls of the application thread further apart than this: it naps
- * between them, and the progress thread serves better (zc_tcp_drive).
- * Above a busy poll loop's period (a yield or a ring peek apart, a few
- * µs), below core's backoff nap (20 µs asked, 100 µs or more taken). */
-#define ZC_TCP_DRIVE_GAP_US 50
 
 static void conn_up_timers(struct zc_tcp_conn *c, long long now, long to)
 {
@@ -223,38 +218,32 @@ static void wake_prog(struct zc_prov *p)
 bool zc_tcp_drive(struct zc_prov *p)
 {
 	int own = ZC_TCP_OWN_APP;
-	bool served = false;
-	long long now;
 
 	if (!p->app_drive ||
 	    atomic_load_explicit(&p->stop, memory_order_relaxed))
 		return false;
-	/* A waiter that sleeps between polls (core's backoff: 20 µs naps,
-	 * 100-200 µs each here) would serve the peers' messages only at
-	 * that pace, and still keep the progress thread parked: a 1 MiB
-	 * put stream into a rank waiting in a barrier ran at 0.8-1.0 GB/s
-	 * against 3-4 with the progress thread serving. The gap counts from
-	 * when the application thread last left the provider, so a long
-	 * drive (a large receive completing inline) is not a nap. */
-	now = zc_tcp_now_us();
-	if (now - p->app_poll_us > ZC_TCP_DRIVE_GAP_US) {
-		zc_tcp_hand_back(p);
-	} else if (atomic_compare_exchange_strong_explicit(&p->prog_owner,
-			&own, ZC_TCP_OWN_APP_BUSY, memory_order_acquire,
+	/* Between naps a waiter polls once each: asking for the ring
+	 * there would bounce it between the threads per nap. */
+	if (p->app_napped) {
+		p->app_napped = false;
+		return false;
+	}
+	if (atomic_compare_exchange_strong_explicit(&p->prog_owner, &own,
+			ZC_TCP_OWN_APP_BUSY, memory_order_acquire,
 			memory_order_relaxed)) {
+		long long now = zc_tcp_now_us();
+
 		prog_serve(p, now);
-		now = zc_tcp_now_us();
 		atomic_store_explicit(&p->app_seen_us, now,
 				      memory_order_relaxed);
 		atomic_store_explicit(&p->prog_owner, ZC_TCP_OWN_APP,
 				      memory_order_release);
-		served = true;
-	} else if (own == ZC_TCP_OWN_PROG && p->thread_ok &&
-		   !atomic_exchange(&p->app_wants, true)) {
-		wake_prog(p);
+		return true;
 	}
-	p->app_poll_us = now;
-	return served;
+	if (own == ZC_TCP_OWN_PROG && p->thread_ok &&
+	    !atomic_exchange(&p->app_wants, true))
+		wake_prog(p);
+	return false;
 }
 
 static void unpark(struct zc_prov *p)
@@ -262,6 +251,18 @@ static void unpark(struct zc_prov *p)
 	pthread_mutex_lock(&p->park_lock);
 	pthread_cond_signal(&p->park);
 	pthread_mutex_unlock(&p->park_lock);
+}
+
+/* A waiter that naps between polls (core's backoff asks 20 µs and gets
+ * 100-200 here) would serve the peers' messages only at that pace, with
+ * the progress thread parked: a 1 MiB put stream into a rank waiting in
+ * a barrier ran at 0.8-0.95 GB/s. */
+void zc_tcp_idle(struct zc_prov *p)
+{
+	if (!p->app_drive)
+		return;
+	p->app_napped = true;
+	zc_tcp_hand_back(p);
 }
 
 void zc_tcp_hand_back(struct zc_prov *p)

@@ -247,6 +247,4 @@ void zc_tcp_app_wait(struct zc_prov *p, long timeout_us)
 		p->last_timers_ms = now;
 		zc_tcp_timers(p, true, now);
 	}
-	/* Time in here is not a gap between polls (zc_tcp_drive). */
-	p->app_poll_us = zc_tcp_now_us();
 }
