@@ -117,7 +117,8 @@ struct zck_conn {
 	int err;		/* why it died */
 	struct rdma_cm_id *cm;
 	struct zck_dev *dev;
-	struct ib_cq *scq, *rcq;
+	struct ib_cq *scq, *rcq;	/* from the device's CQ pool */
+	u32 scq_n, rcq_n;		/* the entries we hold in them */
 	struct ib_qp *qp;
 	u32 max_inline;		/* bytes a WRITE may carry inline */
 	spinlock_t lock;

@@ -135,10 +135,12 @@ static void conn_teardown(struct zck_conn *c, bool destroy_id)
 		c->qp = NULL;
 	}
 	zck_chan_fail_pending(c, c->err ? c->err : -ECONNRESET);
+	/* The drain saw every completion of the QP: none is left in the
+	 * shared CQs. */
 	if (c->scq)
-		ib_free_cq(c->scq);
+		ib_cq_pool_put(c->scq, c->scq_n);
 	if (c->rcq)
-		ib_free_cq(c->rcq);
+		ib_cq_pool_put(c->rcq, c->rcq_n);
 	c->scq = c->rcq = NULL;
 	conn_release_bufs(c);
 	if (c->cm && destroy_id)
@@ -169,13 +171,18 @@ static int conn_setup_qp(struct zck_conn *c, struct rdma_cm_id *cm)
 	int rc;
 
 	swr = min_t(u32, swr, ib->attrs.max_qp_wr);
-	c->scq = ib_alloc_cq(ib, c, swr + 1, 0, IB_POLL_SOFTIRQ);
+	/* Per-device CQs: the core's pool shares one CQ per completion
+	 * vector among all our connections (handlers find their WR by
+	 * wr_cqe, never by CQ), sized by what each takes from it. */
+	c->scq_n = min_t(u32, swr + 1, (u32)ib->attrs.max_cqe);
+	c->scq = ib_cq_pool_get(ib, c->scq_n, -1, IB_POLL_SOFTIRQ);
 	if (IS_ERR(c->scq)) {
 		rc = PTR_ERR(c->scq);
 		c->scq = NULL;
 		return rc;
 	}
-	c->rcq = ib_alloc_cq(ib, c, rwr + 1, 0, IB_POLL_SOFTIRQ);
+	c->rcq_n = min_t(u32, rwr + 1, (u32)ib->attrs.max_cqe);
+	c->rcq = ib_cq_pool_get(ib, c->rcq_n, -1, IB_POLL_SOFTIRQ);
 	if (IS_ERR(c->rcq)) {
 		rc = PTR_ERR(c->rcq);
 		c->rcq = NULL;
