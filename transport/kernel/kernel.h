@@ -70,7 +70,9 @@ struct zc_prov {
 	struct zc_kernel_req *free_req;
 	unsigned inflight;
 	size_t window_used;	/* put/get bytes in flight */
-	bool posted;		/* a put ended ZCK_RES_POSTED since QUIET */
+	bool posted;		/* a put ended ZCK_RES_POSTED since QUIET (or
+				 * any put, with flush) */
+	bool flush;		/* the module's ZCK_BIND_F_FLUSH (iWARP) */
 	int first_err;
 };
 

@@ -243,11 +243,13 @@ static int bind_and_register(struct zc_prov *p)
 	struct zck_cmd_reg bounce = { .h = { .abi = ZCK_ABI_VERSION },
 				      .addr = (uintptr_t)p->bounce,
 				      .len = p->slot_size * (size_t)p->nslots };
+	uint64_t flags = 0;
 	int rc = job_key(p, b.job);
 
 	if (rc)
 		return rc;
-	rc = zc_kernel_sync(p, ZCK_OP_BIND, &b, sizeof(b), -1, NULL);
+	rc = zc_kernel_sync(p, ZCK_OP_BIND, &b, sizeof(b), -1, &flags);
+	p->flush = flags & ZCK_BIND_F_FLUSH;
 	if (rc < 0) {
 		zc_err("kernel: bind to %s: %s", inet_ntoa((struct in_addr){
 		       p->addr }), strerror(-rc));

@@ -40,8 +40,9 @@ static void finish(struct zc_prov *p, struct zc_kernel_req *r, int res,
 {
 	int status;
 
-	/* Posted inline: source free, done for the caller; QUIET waits. */
-	if (r->put && res == ZCK_RES_POSTED) {
+	/* Posted inline: source free, done for the caller; QUIET waits.
+	 * On iWARP (ZCK_BIND_F_FLUSH) every put needs QUIET to be seen. */
+	if (r->put && (res == ZCK_RES_POSTED || (p->flush && res >= 0))) {
 		p->posted = true;
 		res = 0;
 	}

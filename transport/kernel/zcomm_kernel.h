@@ -31,14 +31,14 @@
 
 #include <linux/types.h>
 
-#define ZCK_ABI_VERSION 2u
+#define ZCK_ABI_VERSION 3u
 #define ZCK_DEV_NAME "zcomm"
 #define ZCK_CMD_AREA 80u
 #define ZCK_JOB_KEY_SIZE 16u
 #define ZCK_DEV_NAME_MAX 32u
 
 enum zck_op {
-	ZCK_OP_BIND = 1,	/* struct zck_cmd_bind; res 0 */
+	ZCK_OP_BIND = 1,	/* struct zck_cmd_bind; res 0, big_cqe[0] flags */
 	ZCK_OP_REG = 2,		/* struct zck_cmd_reg; res = registration id */
 	ZCK_OP_ATTACH = 3,	/* struct zck_cmd_attach; res = peer handle */
 	ZCK_OP_PUT = 4,		/* struct zck_cmd_rma: local -> remote */
@@ -49,6 +49,12 @@ enum zck_op {
 	ZCK_OP_PUT_SIGNAL = 9,	/* struct zck_cmd_put_signal */
 	ZCK_OP_LAST
 };
+
+/* BIND's flags. FLUSH: the device completes a WRITE when it has left,
+ * before the target placed it (iWARP): a completed PUT is not yet
+ * visible there, and only a QUIET after it makes it so (the module ends
+ * the QUIET with a READ to every peer written to). */
+#define ZCK_BIND_F_FLUSH 1u
 
 /* A PUT's res: posted inline, source free, not yet complete. */
 #define ZCK_RES_POSTED 1

@@ -129,6 +129,8 @@ struct zc_verbs_conn {
 	uint32_t sig_out;	/* signaled WRs posted, not yet retired */
 	uint32_t rd_out;	/* READs and device atomics not yet retired:
 				 * what a fence has to wait for */
+	bool wr_dirty;		/* iWARP: a WRITE posted since the last READ,
+				 * so not known to be placed at the target */
 	unsigned char *rbuf;	/* receive buffers (ctl MR) */
 	unsigned char *sbuf;	/* send buffers (ctl MR), nsbuf of them */
 	uint32_t sb_head, sb_tail;
@@ -171,6 +173,11 @@ struct zc_prov {
 	struct rdma_cm_id *listen_id;
 	uint16_t port;		/* network order */
 	uint32_t inline_max;
+	/* iWARP completes a WRITE when it has left, not when it is placed
+	 * at the target: quiet ends with a READ (it is answered after the
+	 * target placed every WRITE before it), into flush_sink. */
+	bool iwarp;
+	void *flush_sink;	/* 8 bytes after the control buffers */
 	bool dev_atomics;	/* the device executes 64-bit atomics */
 	bool amo_want;		/* ZC_VERBS_ATOMICS allows the device, it has
 				 * them, and every peer is mine */

@@ -185,10 +185,12 @@ static int ctl_buffers(struct zc_prov *p)
 
 	p->nsbuf = (uint32_t)zc_verbs_params.credits + 4;
 	per = (nr + p->nsbuf) * ZC_VERBS_MSG_SIZE;
-	p->ctl_len = per * (size_t)(p->nassigned ? p->nassigned : 1);
+	/* and 8 bytes at the end: the sink of quiet's READs (iWARP) */
+	p->ctl_len = per * (size_t)(p->nassigned ? p->nassigned : 1) + 8;
 	p->ctl = aligned_alloc(4096, (p->ctl_len + 4095) & ~(size_t)4095);
 	if (!p->ctl)
 		return -ENOMEM;
+	p->flush_sink = p->ctl + p->ctl_len - 8;
 	p->ctl_mr = ibv_reg_mr(p->pd, p->ctl, p->ctl_len,
 			       IBV_ACCESS_LOCAL_WRITE);
 	if (!p->ctl_mr) {
@@ -260,6 +262,8 @@ static int zc_verbs_open(const struct zc_prov_env *env,
 	if (!rc)
 		rc = verbs_objects(p);
 	if (!rc) {
+		p->iwarp = p->ctx->device->transport_type ==
+			   IBV_TRANSPORT_IWARP;
 		long want = zc_verbs_params.inline_max;
 
 		p->inline_max = want < 0 || (uint32_t)want > p->dev.max_inline ?

@@ -5,7 +5,8 @@
  * heap; atomics = requests on the SMB-Direct channel, executed by the
  * target's agent and answered one response each. A blocking put returns
  * as soon as its source may be reused (inline or bounce copy: at once),
- * quiet waits for every WR to retire and every atomic to be answered.
+ * quiet waits for every WR to retire and every atomic to be answered
+ * (on iWARP after a READ behind the WRITEs: see post_marker).
  * Fence: RC executes a WRITE or SEND after every earlier WRITE and SEND
  * of its QP, but may execute it before an earlier READ or device atomic
  * has read its target; and an atomic of the channel is executed by the
@@ -301,14 +302,25 @@ int zc_verbs_progress(struct zc_prov *p)
 }
 
 /* Every atomic to every peer answered (executed at its target). */
-/* A signaled zero-byte WRITE retires the unsignaled WRs before it. */
+/* A signaled zero-byte WRITE retires the unsignaled WRs before it. On
+ * iWARP it is an 8-byte READ instead: its answer also means that the
+ * target placed every WRITE before it. */
 static int post_marker(struct zc_verbs_conn *c)
 {
+	struct zc_prov *p = c->prov;
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)p->flush_sink, .length = 8,
+		.lkey = p->ctl_mr->lkey,
+	};
 	struct ibv_send_wr wr = {
-		.num_sge = 0, .opcode = IBV_WR_RDMA_WRITE,
+		.sg_list = p->iwarp ? &sge : NULL, .num_sge = p->iwarp,
+		.opcode = p->iwarp ? IBV_WR_RDMA_READ : IBV_WR_RDMA_WRITE,
 		.wr.rdma = { .remote_addr = c->raddr, .rkey = c->rkey },
 	};
-	struct zc_verbs_wr slot = { .kind = ZC_VERBS_WR_WRITE, .bounce = -1 };
+	struct zc_verbs_wr slot = {
+		.kind = p->iwarp ? ZC_VERBS_WR_READ : ZC_VERBS_WR_WRITE,
+		.bounce = -1,
+	};
 	int rc = zc_verbs_sq_reserve(c);
 
 	return rc ? rc : zc_verbs_sq_post(c, &wr, &slot, true);
@@ -327,7 +339,8 @@ int zc_verbs_quiet(struct zc_prov *p)
 		uint32_t upto;
 
 		pthread_mutex_lock(&c->lock);
-		if (c->unsig && c->sq_head != c->sq_tail)
+		if ((c->unsig && c->sq_head != c->sq_tail) ||
+		    (p->iwarp && c->wr_dirty))
 			(void)post_marker(c);
 		/* What was posted until now; the progress thread may post
 		 * more meanwhile (responses, credits): not ours to wait for.

@@ -85,6 +85,10 @@ int zc_verbs_sq_post(struct zc_verbs_conn *c, struct ibv_send_wr *wr,
 	c->unsig = signal ? 0 : c->unsig + 1;
 	c->sig_out += signal;
 	c->rd_out += reads(s->kind);
+	if (s->kind == ZC_VERBS_WR_WRITE)
+		c->wr_dirty = true;
+	else if (s->kind == ZC_VERBS_WR_READ)
+		c->wr_dirty = false;
 	return 0;
 }
 

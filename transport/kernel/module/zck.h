@@ -73,6 +73,13 @@ struct zck_dev {
 	struct ib_pd *pd;
 	struct kref ref;
 	bool gone;			/* being removed */
+	/* iWARP completes a WRITE when it has left, not when the target
+	 * placed it: QUIET then ends with a READ per peer written to (its
+	 * answer follows the placement of every WRITE before it), into
+	 * this 8-byte sink. */
+	bool iwarp;
+	u64 *sink;
+	u64 sink_dma;
 };
 
 /* The route prefix of every channel message payload (doc/wire.md). */
@@ -190,6 +197,7 @@ struct zck_peer {
 	struct list_head cnode;	/* conn->peers */
 	bool gone;		/* its rank left (ZCK_K_GONE) */
 	struct zck_conn *conn;
+	bool dirty;		/* iWARP: written since the file's last QUIET */
 	u32 rank, reg;
 	u64 len, chunk_bytes;
 	u32 nchunk;

@@ -119,6 +119,15 @@ static int cmd_bind(struct zck_file *f, const struct zck_cmd_bind *b)
 	return rc;
 }
 
+/* BIND's res2: what the device asks of user space (ZCK_BIND_F_*). */
+static int bind_done(struct zck_file *f, struct io_uring_cmd *cmd, int rc)
+{
+	if (rc)
+		return rc;
+	zck_cmd_complete(cmd, 0, f->dev->iwarp ? ZCK_BIND_F_FLUSH : 0);
+	return -EIOCBQUEUED;
+}
+
 static int cmd_reg(struct zck_file *f, struct io_uring_cmd *cmd,
 		   const struct zck_cmd_reg *c)
 {
@@ -307,6 +316,7 @@ struct zck_rma {
 	struct zck_conn *c;
 	u32 peer_rank;
 	bool write;
+	bool flush;		/* QUIET's READ on iWARP: no data, not counted */
 	u64 bytes;
 	atomic_t left;
 	int status;
@@ -357,7 +367,7 @@ static void op_finish(struct zck_rma *op)
 {
 	if (op->write)
 		op->c->n_write++;
-	else
+	else if (!op->flush)
 		op->c->n_read++;
 	op->c->n_bytes += op->bytes;
 	zck_conn_sq_release(op->c, op->n);
@@ -525,6 +535,8 @@ static int cmd_rma(struct zck_file *f, struct io_uring_cmd *cmd,
 		wr_fill(op, n, true, (uintptr_t)&m->sig_value, 0, 8,
 			&p->desc[m->sig_off / p->chunk_bytes],
 			m->sig_off % p->chunk_bytes, true);
+	if (m->write && f->dev->iwarp)
+		WRITE_ONCE(p->dirty, true);
 	file_op_start(f, false);
 	n = op->n;
 	rc = zck_post_send(p->conn->qp, &op->w[0].wr.wr, &bad, m->len);
@@ -607,11 +619,71 @@ static int cmd_amo(struct zck_file *f, struct io_uring_cmd *cmd,
 	return -EIOCBQUEUED;
 }
 
-static int cmd_quiet(struct zck_file *f, struct io_uring_cmd *cmd)
+/* An 8-byte READ from p's registration into the device's sink, one more
+ * op of f: its answer comes after p's target placed every WRITE posted
+ * before it on the connection. */
+static int flush_post(struct zck_file *f, struct zck_peer *p, bool nb)
+{
+	struct zc_smbd_buffer_desc d = p->desc[0];
+	struct zck_rma *op;
+	int rc;
+
+	if (READ_ONCE(p->gone) || !p->len)
+		return 0;
+	op = kzalloc(struct_size(op, w, 1), nb ? GFP_NOWAIT : GFP_KERNEL);
+	if (!op)
+		return nb ? -EAGAIN : -ENOMEM;
+	rc = zck_conn_sq_reserve(p->conn, 1, !nb);
+	if (rc) {
+		kfree(op);
+		return rc;
+	}
+	op->f = f;
+	op->c = p->conn;
+	op->peer_rank = p->rank;
+	op->flush = true;
+	op->n = 1;
+	atomic_set(&op->left, 1);
+	d.length = min_t(u64, p->len, sizeof(*f->dev->sink));
+	wr_fill(op, 0, false, f->dev->sink_dma, f->dev->pd->local_dma_lkey,
+		d.length, &d, 0, false);
+	file_op_start(f, false);
+	rc = zck_post_send(p->conn->qp, &op->w[0].wr.wr, NULL, 0);
+	if (rc) {
+		zck_conn_fail(p->conn, rc, "cannot post an RDMA operation");
+		zck_conn_sq_release(p->conn, 1);
+		kfree(op);
+		zck_file_op_done(f, false, 0);
+	}
+	return rc;
+}
+
+/* iWARP: a READ behind the WRITEs to every peer written to since the
+ * last QUIET. -EAGAIN (NONBLOCK, no room): io-wq issues QUIET again and
+ * finds the peers done so far clean. Other errors: the connection died,
+ * and the WRITEs' own completions report it. */
+static int flush_writes(struct zck_file *f, bool nb)
+{
+	struct zck_peer *p;
+	unsigned long h;
+
+	xa_for_each(&f->peers, h, p) {
+		if (!READ_ONCE(p->dirty))
+			continue;
+		if (flush_post(f, p, nb) == -EAGAIN)
+			return -EAGAIN;
+		WRITE_ONCE(p->dirty, false);
+	}
+	return 0;
+}
+
+static int cmd_quiet(struct zck_file *f, struct io_uring_cmd *cmd, bool nb)
 {
 	unsigned long fl;
 	int rc;
 
+	if (f->dev->iwarp && flush_writes(f, nb))
+		return -EAGAIN;
 	spin_lock_irqsave(&f->lock, fl);
 	if (!f->inflight) {
 		rc = f->err;
@@ -729,7 +801,8 @@ int zck_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return -ENODEV;
 	switch (op) {
 	case ZCK_OP_BIND:
-		return nb ? -EAGAIN : cmd_bind(f, (const void *)buf);
+		return nb ? -EAGAIN : bind_done(f, cmd,
+						 cmd_bind(f, (const void *)buf));
 	case ZCK_OP_REG:
 		return nb ? -EAGAIN : cmd_reg(f, cmd, (const void *)buf);
 	case ZCK_OP_ATTACH:
@@ -740,7 +813,7 @@ int zck_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	case ZCK_OP_PUT_SIGNAL:
 		return cmd_data(f, cmd, op, buf, nb);
 	case ZCK_OP_QUIET:
-		return h->handle ? -EINVAL : cmd_quiet(f, cmd);
+		return h->handle ? -EINVAL : cmd_quiet(f, cmd, nb);
 	case ZCK_OP_FENCE:
 		return h->handle ? -EINVAL : cmd_fence(f, nb);
 	}

@@ -21,6 +21,7 @@ static void dev_free(struct kref *k)
 {
 	struct zck_dev *d = container_of(k, struct zck_dev, ref);
 
+	kfree(d->sink);
 	kfree(d);
 }
 
@@ -50,6 +51,20 @@ static int zck_add_one(struct ib_device *ib)
 		return rc;
 	}
 	d->ib = ib;
+	d->iwarp = rdma_protocol_iwarp(ib, rdma_start_port(ib));
+	if (d->iwarp) {
+		d->sink = kzalloc(sizeof(*d->sink), GFP_KERNEL);
+		if (d->sink)
+			d->sink_dma = ib_dma_map_single(ib, d->sink,
+							sizeof(*d->sink),
+							DMA_FROM_DEVICE);
+		if (!d->sink || ib_dma_mapping_error(ib, d->sink_dma)) {
+			ib_dealloc_pd(d->pd);
+			kfree(d->sink);
+			kfree(d);
+			return -ENOMEM;
+		}
+	}
 	kref_init(&d->ref);
 	mutex_lock(&zck_lock);
 	list_add_tail(&d->node, &zck_devs);
@@ -73,6 +88,9 @@ static void zck_remove_one(struct ib_device *ib, void *data)
 	mutex_unlock(&zck_lock);
 	zck_conns_kill_dev(d);
 	zck_regs_drop_dev(d);
+	if (d->sink)
+		ib_dma_unmap_single(ib, d->sink_dma, sizeof(*d->sink),
+				    DMA_FROM_DEVICE);
 	ib_dealloc_pd(d->pd);
 	d->pd = NULL;
 	zck_info("%s: removed", dev_name(&ib->dev));
