@@ -12,7 +12,8 @@
 #include "t_helpers.h"
 
 #define LEN (4u << 20)
-#define ITERS 20
+/* ZC_TEST_ITERS overrides (vm/iwarp_placement: a few slow ones). */
+static int ITERS = 20;
 
 static unsigned char pattern(int it, size_t i)
 {
@@ -25,6 +26,8 @@ int main(void)
 	int me, n, observer;
 
 	T_ASSERT(src && got, "out of memory");
+	if (getenv("ZC_TEST_ITERS"))
+		ITERS = atoi(getenv("ZC_TEST_ITERS"));
 	T_OK(zc_init());
 	me = zc_rank();
 	n = zc_size();

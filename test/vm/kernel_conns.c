@@ -5,9 +5,9 @@
  * checked, and while every connection is up rank 0 saves what the system
  * holds (ZC_TEST_OUT: the module's report, rdma_cm's queue pairs) for
  * the script to count. With ZC_TEST_HOLD=s every rank then says
- * "holding", waits s seconds (kernel_isolation.sh's intruder tries to
- * reach it meanwhile) and checks its memory again. Prints "conns ok" on
- * success.
+ * "holding", waits s seconds or until the file ZC_TEST_RELEASE names
+ * exists (kernel_isolation.sh's intruder tries to reach it meanwhile) and
+ * checks its memory again. Prints "conns ok" on success.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +47,13 @@ int main(void)
 	if (getenv("ZC_TEST_HOLD")) {
 		printf("rank %d holding\n", me);
 		fflush(stdout);
-		sleep((unsigned)atoi(getenv("ZC_TEST_HOLD")));
+		const char *rel = getenv("ZC_TEST_RELEASE");
+
+		for (int t = 0; t < 10 * atoi(getenv("ZC_TEST_HOLD")); t++) {
+			if (rel && access(rel, F_OK) == 0)
+				break;
+			usleep(100000);
+		}
 		for (int r = 0; r < n; r++)
 			T_ASSERT(slot[r] == 100 * r + me, "after the hold, slot "
 				 "%d: %ld", r, slot[r]);

@@ -53,10 +53,24 @@ static int report(char *buf, size_t len)
 
 static int zc_kernel_query(const char **why_p)
 {
+	static char why[160];
 	char buf[4096];
+	const char *a;
+	unsigned abi;
 
 	if (report(buf, sizeof(buf))) {
 		*why_p = "no " ZC_KERNEL_DEV " (the zcomm module is not loaded)";
+		return -ENODEV;
+	}
+	/* A module from another build refuses every command (-EINVAL):
+	 * say so here rather than fail the first one. */
+	a = strstr(buf, " abi ");
+	if (!a || sscanf(a, " abi %u", &abi) != 1 || abi != ZCK_ABI_VERSION) {
+		snprintf(why, sizeof(why), "the loaded zcomm module speaks "
+			 "ABI %d, this library %u (load the module built with "
+			 "it)", a && sscanf(a, " abi %u", &abi) == 1 ?
+			 (int)abi : -1, ZCK_ABI_VERSION);
+		*why_p = why;
 		return -ENODEV;
 	}
 	if (!strstr(buf, "\naddr ")) {

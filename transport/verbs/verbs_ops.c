@@ -112,6 +112,7 @@ int zc_verbs_get(struct zc_prov *p, int rank, uint64_t off, void *dst,
 	return rma(p, rank, RMA_GET, off, dst, len, comp);
 }
 
+/* Every atomic to c answered (executed at its target). */
 static void wait_atomics(struct zc_verbs_conn *c)
 {
 	unsigned spins = 0;
@@ -301,7 +302,6 @@ int zc_verbs_progress(struct zc_prov *p)
 	return n;
 }
 
-/* Every atomic to every peer answered (executed at its target). */
 /* A signaled zero-byte WRITE retires the unsignaled WRs before it. On
  * iWARP it is an 8-byte READ instead: its answer also means that the
  * target placed every WRITE before it. */
