@@ -132,6 +132,9 @@ for dev in $DEVS; do
 	echo "| same | $(m zc_ppp) | ucx_perftest put_lat | $(m ux_lat) | $(ratio "$(m zc_ppp)" "$(m ux_lat)") |"
 	echo "| put 8 B + fence + flag put, half a ping-pong (us; 2 WRs) | $(m zc_pp) | ib_write_lat | $(m pt_wlat) | $(ratio "$(m zc_pp)" "$(m pt_wlat)") |"
 	echo "| put 8 B + quiet (us, a full round trip) | $(m zc_put) | ib_write_lat x2 | $(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}') | $(ratio "$(m zc_put)" "$(awk -v a="$(m pt_wlat)" 'BEGIN{print a*2}')") |"
+	# iWARP: quiet ends with a READ (a WRITE's completion is not its
+	# placement there), so a READ's round trip is the fair twin.
+	[ "$dev" = siw0 ] && echo "| put 8 B + quiet (us; iWARP: the WRITE, then a READ) | $(m zc_put) | ib_read_lat | $(m pt_rlat) | $(ratio "$(m zc_put)" "$(m pt_rlat)") |"
 	echo "| get 8 B (us) | $(m zc_get) | ib_read_lat | $(m pt_rlat) | $(ratio "$(m zc_get)" "$(m pt_rlat)") |"
 	echo "| fetch-add 8 B (us; auto: device atomics where the device has them) | $(m zc_fadd) | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zc_fadd)" "$(m pt_alat)") |"
 	echo "| fetch-add 8 B, ZC_VERBS_ATOMICS=cpu (us) | $(m zc_fadd_cpu) | ib_atomic_lat | $(m pt_alat) | $(ratio "$(m zc_fadd_cpu)" "$(m pt_alat)") |"
