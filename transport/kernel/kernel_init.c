@@ -65,11 +65,12 @@ static int zc_kernel_query(const char **why_p)
 	/* A module from another build refuses every command (-EINVAL):
 	 * say so here rather than fail the first one. */
 	a = strstr(buf, " abi ");
-	if (!a || sscanf(a, " abi %u", &abi) != 1 || abi != ZCK_ABI_VERSION) {
+	if (!a || sscanf(a, " abi %u", &abi) != 1)
+		abi = 0;	/* none: older than any numbered ABI */
+	if (abi != ZCK_ABI_VERSION) {
 		snprintf(why, sizeof(why), "the loaded zcomm module speaks "
-			 "ABI %d, this library %u (load the module built with "
-			 "it)", a && sscanf(a, " abi %u", &abi) == 1 ?
-			 (int)abi : -1, ZCK_ABI_VERSION);
+			 "ABI %u, this library %u (load the module built with "
+			 "it)", abi, ZCK_ABI_VERSION);
 		*why_p = why;
 		return -ENODEV;
 	}

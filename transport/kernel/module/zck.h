@@ -143,6 +143,7 @@ struct zck_conn {
 	unsigned long deadline;	/* jiffies: connect must be done by */
 	struct work_struct kill_work;
 	u64 n_write, n_read, n_amo, n_tx, n_rx, n_bytes;
+	u64 flush_tag;		/* the QUIET pass that last put a READ here */
 };
 
 /* A request waiting for its response on a connection. */

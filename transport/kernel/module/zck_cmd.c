@@ -628,8 +628,6 @@ static int flush_post(struct zck_file *f, struct zck_peer *p, bool nb)
 	struct zck_rma *op;
 	int rc;
 
-	if (READ_ONCE(p->gone) || !p->len)
-		return 0;
 	op = kzalloc(struct_size(op, w, 1), nb ? GFP_NOWAIT : GFP_KERNEL);
 	if (!op)
 		return nb ? -EAGAIN : -ENOMEM;
@@ -659,19 +657,27 @@ static int flush_post(struct zck_file *f, struct zck_peer *p, bool nb)
 }
 
 /* iWARP: a READ behind the WRITEs to every peer written to since the
- * last QUIET. -EAGAIN (NONBLOCK, no room): io-wq issues QUIET again and
- * finds the peers done so far clean. Other errors: the connection died,
- * and the WRITEs' own completions report it. */
+ * last QUIET; one per connection, which the ranks of a node share (the
+ * pass's tag on the connection: another file's pass only costs a READ
+ * more). -EAGAIN (NONBLOCK, no room): io-wq issues QUIET again and finds
+ * the peers done so far clean. Other errors: the connection died, and
+ * the WRITEs' own completions report it. */
 static int flush_writes(struct zck_file *f, bool nb)
 {
+	static atomic64_t tags = ATOMIC64_INIT(0);
+	u64 tag = atomic64_inc_return(&tags);
 	struct zck_peer *p;
 	unsigned long h;
 
 	xa_for_each(&f->peers, h, p) {
 		if (!READ_ONCE(p->dirty))
 			continue;
-		if (flush_post(f, p, nb) == -EAGAIN)
-			return -EAGAIN;
+		if (!READ_ONCE(p->gone) && p->len &&
+		    READ_ONCE(p->conn->flush_tag) != tag) {
+			if (flush_post(f, p, nb) == -EAGAIN)
+				return -EAGAIN;
+			WRITE_ONCE(p->conn->flush_tag, tag);
+		}
 		WRITE_ONCE(p->dirty, false);
 	}
 	return 0;
